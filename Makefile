@@ -33,5 +33,21 @@ lock:
 	pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
 		--extra dev --strip-extras -o requirements.lock pyproject.toml
 
+# Throughput benchmark (textacy vs saidwhat) in its own venv: textacy is not a runtime dependency.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): requirements-bench.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "E000: $(PYTHON) not found (set PYTHON=...)"; exit 2; }
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade "pip>=23.2"
+	$(BENCH_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-bench.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(BENCH_STAMP)
+
+BENCH_ARGS ?=
+bench: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python benchmarks/throughput.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
