@@ -1,0 +1,211 @@
+"""Quote -> cue and speaker mention, from the text around the quote marks and the parse.
+
+A quote is attributed by the first rule that fires, and the rule is kept as evidence:
+``cue:after`` (“…,” X said), ``cue:before`` (X said, “…” / X said that “…”), ``cue:dash`` (“…” — X),
+then, with no cue in the quote's own sentence, ``continuation`` (a later quote of the same
+paragraph), ``colon`` (X said: then the quote in the next paragraph) and ``floating`` (a paragraph that
+is only a quotation, after a quote by someone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from saidwhat.cues import lemma_of, lexicon
+from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token
+
+SENT_END = frozenset({".", "!", "?", "…", "..."})
+OPEN_MARKS = frozenset("“‘«‹„‚\"'")
+CLOSE_MARKS = frozenset("”’»›\"'“")
+DASHES = frozenset({"—", "–", "--", "-"})
+MAX_FRAME = 40
+SHORT_AFTER = 8
+
+Blocked = Callable[[Token], bool]
+
+
+@dataclass(slots=True)
+class CueHit:
+    """A cue found near a quote: its tokens, lemma and the token that carries the syntax."""
+
+    tokens: list[Token]
+    lemma: str
+    cls: str
+
+    @property
+    def verb(self) -> Token:
+        return self.tokens[0]
+
+
+@dataclass(slots=True)
+class Frame:
+    """Where a quote's attribution was found."""
+
+    rule: str
+    cue: CueHit | None
+    speaker: Token | None
+
+
+def is_break(tok: Token) -> bool:
+    """A paragraph break (or a masked caption/header region) between tokens."""
+    return tok.is_space and "\n" in tok.text or tok.is_space and len(tok.text) > 2
+
+
+def cue_at(tok: Token, classes: frozenset[str]) -> CueHit | None:
+    """The cue starting at ``tok`` (a verb form from the lexicon, or a multi-word phrase)."""
+    lex = lexicon()
+    first = lemma_of(tok.text)
+    for words, cue in lex.phrases_from(first):
+        toks = [tok]
+        nxt = tok.i + 1
+        for w in words[1:]:
+            if nxt >= len(tok.doc) or lemma_of(tok.doc[nxt].text) != w:
+                break
+            toks.append(tok.doc[nxt])
+            nxt += 1
+        else:
+            if cue.cls in classes and (cue.lemma != "according to" or tok.lower_ == "according"):
+                return CueHit(toks, cue.lemma, cue.cls)
+    cue_word = lex.word(tok.text)
+    if cue_word is None or cue_word.cls not in classes or not tok.tag_.startswith("VB"):
+        return None
+    toks = [tok]
+    prt = next((c for c in tok.children if c.dep_ == "prt" and c.i == tok.i + 1), None)
+    if prt is not None:
+        toks.append(prt)
+    return CueHit(toks, cue_word.lemma, cue_word.cls)
+
+
+SPEECH = frozenset({"speech", "write", "phrase"})
+
+
+def after_frame(first: Token | None, hi: int, ch: Chunk, blocked: Blocked) -> list[Token]:
+    """Tokens from ``first`` to the end of the sentence, stopping at a paragraph break, another
+    quote or the bound ``hi`` (absolute offset)."""
+    out: list[Token] = []
+    if first is None:
+        return out
+    for tok in first.doc[first.i :]:
+        if ch.start(tok) >= hi or is_break(tok) or blocked(tok) or len(out) >= MAX_FRAME:
+            break
+        out.append(tok)
+        if tok.text in SENT_END:
+            break
+    return out
+
+
+def before_frame(last: Token | None, lo: int, ch: Chunk, blocked: Blocked) -> list[Token]:
+    """Tokens back from ``last`` to the sentence start, a paragraph break, another quote's closing
+    mark or the bound ``lo``."""
+    out: list[Token] = []
+    if last is None:
+        return out
+    for i in range(last.i, -1, -1):
+        tok = last.doc[i]
+        if ch.start(tok) < lo or is_break(tok) or blocked(tok) or len(out) >= MAX_FRAME:
+            break
+        if tok.text in SENT_END or (tok.text in CLOSE_MARKS and tok.i != last.i):
+            break
+        out.append(tok)
+    out.reverse()
+    return out
+
+
+def first_cue(frame: list[Token], reverse: bool = False) -> CueHit | None:
+    for tok in reversed(frame) if reverse else frame:
+        hit = cue_at(tok, SPEECH)
+        if hit is not None:
+            return hit
+    return None
+
+
+def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
+    """The speaker token of a cue: the verb's subject, the object of 'according to', or the noun
+    after an inverted 'said'."""
+    if hit.lemma == "according to":
+        to = hit.tokens[-1]
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    verb = hit.verb
+    for _ in range(4):
+        subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not blocked(c)), None)
+        if subj is not None:
+            return subj
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head
+        if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acomp") and (
+            verb.head.tag_.startswith("VB") or verb.head.pos_ == "ADJ"
+        ):
+            verb = verb.head
+            continue
+        break
+    return _inverted_subject(hit.verb, blocked)
+
+
+def _inverted_subject(verb: Token, blocked: Blocked) -> Token | None:
+    for tok in verb.doc[verb.i + 1 : verb.i + 6]:
+        if blocked(tok) or tok.text in SENT_END or tok.text == ",":
+            return None
+        if tok.pos_ in ("PROPN", "NOUN", "PRON") and tok.dep_ not in ("compound", "poss"):
+            return tok
+    return None
+
+
+def dash_byline(frame: list[Token]) -> Token | None:
+    """“…” — Jane Doe: the name after a dash that follows the quote."""
+    if len(frame) >= 2 and frame[0].text in DASHES:
+        name = next((t for t in frame[1:4] if is_name_token(t)), None)
+        if name is not None:
+            while name.i + 1 < len(name.doc) and is_name_token(name.doc[name.i + 1]):
+                name = name.doc[name.i + 1]
+            return name
+    return None
+
+
+def content_end_char(text: str, close: int) -> str:
+    """The last non-space character before a closing mark."""
+    i = close - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return text[i] if i >= 0 else ""
+
+
+def find_frame(
+    text: str,
+    ch: Chunk,
+    open_tok: Token | None,
+    close_tok: Token | None,
+    close: int | None,
+    bounds: tuple[int, int],
+    blocked: Blocked,
+) -> Frame | None:
+    """Look for the quote's cue after it, then before it, then a dash byline."""
+    lo, hi = bounds
+    after = after_frame(close_tok, hi, ch, blocked)
+    before = before_frame(open_tok, lo, ch, blocked)
+    after_hit = first_cue(after)
+    before_hit = first_cue(before, reverse=True)
+    ends_open = close is not None and content_end_char(text, close) in ",?!—–-"
+    if after_hit is not None and (ends_open or after.index(after_hit.verb) < SHORT_AFTER) and (
+        ends_open or before_hit is None
+    ):
+        return Frame("cue:after", after_hit, subject_of(after_hit, blocked))
+    if before_hit is not None:
+        return Frame("cue:before", before_hit, subject_of(before_hit, blocked))
+    byline = dash_byline(after)
+    if byline is not None:
+        return Frame("cue:dash", None, byline)
+    return None
+
+
+def opens_sentence(text: str, open_: int, lo: int) -> bool:
+    """True when only a cue frame ending in ',' or ':' (or nothing) stands before the quote in its
+    sentence: the quote is then a direct quotation rather than a partial one."""
+    i = open_ - 1
+    while i >= lo and text[i] in " \t":
+        i -= 1
+    if i < lo or text[i] in "\n:.!?—–" or text[i] in CLOSE_MARKS:
+        return True
+    return text[i] == ","

@@ -1,0 +1,358 @@
+"""Mentions -> canonical speakers: the article's people and groups, and who "she" or "the author" is.
+
+The table is filled in text order with name and group mentions (``observe``); a speaker mention found
+at a quote is then resolved against what was mentioned before it (``resolve``). Every resolution says
+which rule decided, so users can read why a speaker was chosen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from saidwhat.lexicons import first_name_genders, honorifics, pronouns, word_set
+from saidwhat.records import Entity, EntityType
+
+MentionKind = Literal["name", "pronoun", "description", "group"]
+
+
+@dataclass(slots=True)
+class Mention:
+    """A span that may refer to a speaker, with the features resolution needs."""
+
+    start: int
+    end: int
+    text: str
+    kind: MentionKind
+    sent: int = 0
+    label: str | None = None
+    words: tuple[str, ...] = ()
+    head: str = ""
+    subject: bool = False
+    in_quote: bool = False
+    plural: bool = False
+    possessive: bool = False
+    members: tuple[Mention, ...] = ()
+
+
+@dataclass(slots=True)
+class Resolution:
+    """The entity a mention refers to (or ``None``), the name to show, and why."""
+
+    entity: Entity | None
+    name: str | None
+    evidence: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class _Info:
+    entity: Entity
+    gender: str | None = None
+    plural: bool = False
+    members: frozenset[str] = frozenset()
+    positions: list[tuple[int, int, bool]] = field(default_factory=list)  # start, sent, subject
+    words: set[tuple[str, ...]] = field(default_factory=set)
+    heads: set[str] = field(default_factory=set)
+    votes: dict[str, int] = field(default_factory=dict)
+
+    def vote(self, etype: EntityType, weight: int = 1) -> None:
+        """Entity type by majority over its mentions' labels (a known first name votes PERSON)."""
+        self.votes[etype] = self.votes.get(etype, 0) + weight
+        known = {k: v for k, v in self.votes.items() if k != "UNKNOWN"}
+        if self.gender and not self.plural:
+            self.entity.type = "PERSON"
+        elif known:
+            self.entity.type = max(known.items(), key=lambda kv: kv[1])[0]  # type: ignore[assignment]
+
+    def last_before(self, pos: int) -> tuple[int, int, bool] | None:
+        before = [p for p in self.positions if p[0] < pos]
+        return before[-1] if before else None
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """Lower-case words of a name, honorifics and possessive endings dropped."""
+    words = [w.strip(".,") for w in text.replace("’", "'").split()]
+    words = [w[:-2] if w.endswith("'s") else w.rstrip("'") for w in words]
+    titles = honorifics()
+    out = [w.lower() for w in words if w and w.lower() not in titles and w.lower() + "." not in titles]
+    return tuple(out or [w.lower() for w in words if w])
+
+
+def display_name(text: str) -> str:
+    """A name as shown to users: honorifics and possessive endings dropped, case kept."""
+    words = [w for w in text.replace("’", "'").split() if w]
+    titles = honorifics()
+    while len(words) > 1 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in titles}:
+        words.pop(0)
+    if words and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    return " ".join(words).strip(" ,.'")
+
+
+def _type_of(label: str | None, plural: bool) -> EntityType:
+    if label == "PERSON":
+        return "PERSON"
+    if label in ("ORG", "GPE", "FAC"):
+        return "ORG"
+    if label == "NORP" or plural:
+        return "GROUP"
+    return "UNKNOWN"
+
+
+class EntityTable:
+    """The article's entities, built in text order."""
+
+    def __init__(self) -> None:
+        self._infos: list[_Info] = []
+        self._by_span: dict[tuple[int, int], _Info] = {}
+
+    @property
+    def entities(self) -> list[Entity]:
+        return [i.entity for i in self._infos]
+
+    # -- building -------------------------------------------------------------------------------
+    def observe(self, m: Mention) -> Entity | None:
+        """Register a name, group or linked description mention; return its entity."""
+        if m.kind == "name":
+            info = self._observe_name(m)
+        elif m.kind == "group" and m.members:
+            info = self._observe_coordination(m)
+        else:
+            return None
+        if info is not None:
+            self._note(info, m)
+            return info.entity
+        return None
+
+    def link_description(self, head: str, name: Mention) -> None:
+        """Apposition or copula: ``name`` is also called ``the <head>``."""
+        info = self._by_span.get((name.start, name.end)) or self._observe_name(name)
+        if info is not None:
+            info.heads.add(head.lower())
+
+    def _note(self, info: _Info, m: Mention) -> None:
+        if (m.start, m.end) in self._by_span:
+            return
+        info.positions.append((m.start, m.sent, m.subject))
+        info.positions.sort()
+        info.entity.mentions.append((m.start, m.end))
+        info.entity.mentions.sort()
+        self._by_span[(m.start, m.end)] = info
+
+    def _new(self, name: str, etype: EntityType, **kw: object) -> _Info:
+        entity = Entity(id=f"E{len(self._infos) + 1}", name=name, type=etype)
+        info = _Info(entity, **kw)  # type: ignore[arg-type]
+        self._infos.append(info)
+        return info
+
+    def _observe_name(self, m: Mention) -> _Info | None:
+        words = m.words or name_words(m.text)
+        if not words:
+            return None
+        info = self._match_name(words, m.start)
+        label_type = _type_of(m.label, m.plural)
+        if info is None:
+            info = self._new(display_name(m.text), label_type, gender=_gender_of(m.text))
+        elif len(words) > len(info.entity.name.split()) and label_type in ("PERSON", "UNKNOWN"):
+            info.entity.name = display_name(m.text)
+            info.gender = info.gender or _gender_of(m.text)
+        info.vote(label_type)
+        info.words.add(words)
+        alias = display_name(m.text)
+        if alias != info.entity.name and alias not in info.entity.aliases:
+            info.entity.aliases.append(alias)
+        return info
+
+    def _match_name(self, words: tuple[str, ...], pos: int) -> _Info | None:
+        """Same name, or a surname / first name of an earlier full name (most recent first)."""
+        best: _Info | None = None
+        best_score = 0
+        for info in self._infos:
+            if info.plural:
+                continue
+            for known in info.words:
+                score = _name_overlap(words, known)
+                last = info.last_before(pos)
+                recency = last[0] if last else -1
+                if score > best_score or (score == best_score and score and best is not None and
+                                          recency > (best.last_before(pos) or (-1,))[0]):
+                    best, best_score = info, score
+        return best
+
+    def _observe_coordination(self, m: Mention) -> _Info | None:
+        members: list[_Info] = []
+        for part in m.members:
+            if part.kind == "name":
+                info = self._observe_name(part)
+                if info is not None:
+                    self._note(info, part)
+            else:
+                res = self.resolve(part)
+                info = self._info_of(res.entity)
+            if info is None or info.entity.type not in ("PERSON", "UNKNOWN"):
+                return None
+            members.append(info)
+        ids = frozenset(i.entity.id for i in members)
+        if len(ids) < 2:
+            return None
+        for info in self._infos:
+            if info.members == ids:
+                return info
+        name = " and ".join(i.entity.name for i in members)
+        return self._new(name, "GROUP", plural=True, members=ids)
+
+    def _info_of(self, entity: Entity | None) -> _Info | None:
+        if entity is None:
+            return None
+        return next((i for i in self._infos if i.entity is entity), None)
+
+    # -- resolving ------------------------------------------------------------------------------
+    def resolve(
+        self,
+        m: Mention,
+        last_speaker: Entity | None = None,
+        quote_speaker: Entity | None = None,
+    ) -> Resolution:
+        """Resolve a speaker mention at its position."""
+        if m.kind == "name" or (m.kind == "group" and m.members):
+            info = self._by_span.get((m.start, m.end)) or self._observe_any(m)
+            if info is not None:
+                return Resolution(info.entity, info.entity.name, "speaker:name", 0.95)
+            return Resolution(None, display_name(m.text), "speaker:name-unlinked", 0.7)
+        if m.kind == "pronoun":
+            return self._resolve_pronoun(m, last_speaker, quote_speaker)
+        return self._resolve_description(m, last_speaker)
+
+    def _observe_any(self, m: Mention) -> _Info | None:
+        entity = self.observe(m)
+        return self._info_of(entity)
+
+    def _resolve_pronoun(
+        self, m: Mention, last_speaker: Entity | None, quote_speaker: Entity | None
+    ) -> Resolution:
+        person, number, gender = pronouns().get(m.text.lower(), ("3", "-", "-"))
+        if person == "1":
+            return self._first_person(m, number, quote_speaker)
+        if person == "2" or gender == "n":
+            return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
+        if number == "pl":
+            info = self._most_recent(m.start, lambda i: i.plural or i.entity.type in ("GROUP", "ORG"))
+            if info is not None:
+                return Resolution(info.entity, info.entity.name, "speaker:pronoun-group", 0.7)
+            return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
+        want = gender if gender in ("f", "m") else None
+
+        def fits(i: _Info) -> bool:
+            return (not i.plural and i.entity.type in ("PERSON", "UNKNOWN")
+                    and (want is None or i.gender in (None, want)))
+
+        last = self._info_of(last_speaker)
+        if last is not None and fits(last) and last.gender == want:
+            return Resolution(last.entity, last.entity.name, "speaker:pronoun-last-speaker", 0.9)
+        info = self._salient(m, fits)
+        if info is not None:
+            return Resolution(info.entity, info.entity.name, "speaker:pronoun-salience", 0.8)
+        return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
+
+    def _first_person(self, m: Mention, number: str, quote_speaker: Entity | None) -> Resolution:
+        if quote_speaker is None:
+            return Resolution(None, None, "speaker:first-person-unresolved", 0.2)
+        if number == "sg":
+            return Resolution(quote_speaker, quote_speaker.name, "speaker:first-person", 0.9)
+        groups = [i for i in self._infos if quote_speaker.id in i.members and i.last_before(m.start)]
+        if groups:
+            info = max(groups, key=lambda i: (i.last_before(m.start) or (-1,))[0])
+            return Resolution(info.entity, info.entity.name, "speaker:we-group", 0.6)
+        return Resolution(quote_speaker, quote_speaker.name, "speaker:we-speaker", 0.5)
+
+    def _resolve_description(self, m: Mention, last_speaker: Entity | None) -> Resolution:
+        head = m.head.lower()
+        linked = self._most_recent(m.start, lambda i: head in i.heads)
+        if linked is not None:
+            return Resolution(linked.entity, linked.entity.name, "speaker:description-link", 0.85)
+        if m.plural or head in word_set("groups.txt"):
+            return self._resolve_group_noun(m, head)
+        if m.possessive or head in word_set("relational_nouns.txt"):
+            return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+        last = self._info_of(last_speaker)
+        if last is not None and last.entity.type in ("PERSON", "UNKNOWN") and not last.plural:
+            return Resolution(last.entity, last.entity.name, "speaker:description-last-speaker", 0.7)
+        info = self._salient(m, lambda i: i.entity.type == "PERSON" and not i.plural)
+        if info is not None:
+            return Resolution(info.entity, info.entity.name, "speaker:description-salience", 0.6)
+        return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+
+    def _resolve_group_noun(self, m: Mention, head: str) -> Resolution:
+        org = self._most_recent(
+            m.start, lambda i: i.entity.type in ("ORG", "GROUP") and any(head in w for w in i.words)
+        )
+        if org is not None:
+            return Resolution(org.entity, org.entity.name, "speaker:group-org", 0.8)
+        name = _description_name(m.text)
+        for info in self._infos:
+            if info.entity.name.lower() == name.lower():
+                self._note(info, m)
+                return Resolution(info.entity, info.entity.name, "speaker:group", 0.75)
+        info = self._new(name, "GROUP", plural=m.plural)
+        self._note(info, m)
+        return Resolution(info.entity, name, "speaker:group", 0.75)
+
+    def _most_recent(self, pos: int, pred: object) -> _Info | None:
+        best: _Info | None = None
+        best_pos = -1
+        for info in self._infos:
+            last = info.last_before(pos)
+            if last is not None and last[0] > best_pos and pred(info):  # type: ignore[operator]
+                best, best_pos = info, last[0]
+        return best
+
+    def _salient(self, m: Mention, pred: object) -> _Info | None:
+        """Most recent compatible entity mentioned as a subject in the last three sentences, else the
+        most recent compatible entity."""
+        best: _Info | None = None
+        best_key = (-1, -1)
+        for info in self._infos:
+            if not pred(info):  # type: ignore[operator]
+                continue
+            before = [p for p in info.positions if p[0] < m.start]
+            if not before:
+                continue
+            subj = [p for p in before if p[2] and m.sent - p[1] <= 3]
+            key = (1 if subj else 0, (subj or before)[-1][0])
+            if key > best_key:
+                best, best_key = info, key
+        return best
+
+
+def _name_overlap(words: tuple[str, ...], known: tuple[str, ...]) -> int:
+    """3: same name; 2: the surname of a known full name (or the reverse); 1: its first name."""
+    if words == known:
+        return 3
+    short, long_ = (words, known) if len(words) <= len(known) else (known, words)
+    if short[-1] == long_[-1] and set(short) <= set(long_):
+        return 2
+    if len(short) == 1 and short[0] == long_[0] and len(long_) > 1:
+        return 1
+    return 0
+
+
+def _gender_of(text: str) -> str | None:
+    """Gender hint from an honorific or a known given name (any word but the surname)."""
+    words = [w.lower().strip(".,") for w in text.replace("’", "'").split()]
+    if not words:
+        return None
+    if words[0] == "mr":
+        return "m"
+    if words[0] in ("mrs", "ms", "miss"):
+        return "f"
+    given = words[:-1] if len(words) > 1 else words
+    table = first_name_genders()
+    return next((table[w] for w in given if w in table), None)
+
+
+def _description_name(text: str) -> str:
+    words = text.split()
+    while words and words[0].lower() in ("a", "an", "some", "several", "many", "two", "three"):
+        words.pop(0)
+    return " ".join(words)

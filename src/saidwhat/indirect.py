@@ -1,0 +1,123 @@
+"""Indirect speech of the basic shapes: "X said (that) CLAUSE", "CLAUSE, X said" and
+"according to X, CLAUSE". The content is the reported clause (with its "that"), kind ``indirect``.
+
+Clauses that hold or touch a quotation are left to the quotation itself, so a sentence is never
+reported twice.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from saidwhat.attribution import CueHit, cue_at, subject_of
+from saidwhat.entities import EntityTable
+from saidwhat.medium import addressee_of_cue, medium_of_cue
+from saidwhat.mentions import Chunk, speaker_mention
+from saidwhat.records import Entity, Quote
+
+CLAUSE_DEPS = frozenset({"ccomp"})
+INDIRECT_CLASSES = frozenset({"speech", "write", "phrase"})
+MIN_TOKENS = 3
+_TRIM = " \t\n,;:—–-"
+
+
+def find(
+    chunks: list[Chunk],
+    table: EntityTable,
+    quote_ranges: list[tuple[int, int]],
+    speakers: list[tuple[int, Entity]],
+) -> list[Quote]:
+    """Every indirect report of the article, outside quotations."""
+    out: list[Quote] = []
+    for ch in chunks:
+        text = ch.text
+        for tok in ch.doc:
+            if not tok.tag_.startswith("VB") and tok.lower_ != "according":
+                continue
+            hit = cue_at(tok, INDIRECT_CLASSES)
+            if hit is None or _inside(ch.start(tok), quote_ranges):
+                continue
+            span = _content(hit)
+            if span is None:
+                continue
+            a, b = _trim(text, span[0], span[1])
+            start, end = ch.base + a, ch.base + b
+            if end - start < 8 or _overlaps(start, end, quote_ranges):
+                continue
+            quote = _record(ch, table, hit, start, end, speakers)
+            if quote is not None:
+                out.append(quote)
+    return out
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in ranges)
+
+
+def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a < end and start < b for a, b in ranges)
+
+
+def _content(hit: CueHit) -> tuple[int, int] | None:
+    """Character bounds (chunk-relative) of the reported clause."""
+    verb = hit.verb
+    if hit.lemma == "according to":
+        return _according_clause(verb)
+    clause = next((c for c in verb.children if c.dep_ in CLAUSE_DEPS), None)
+    if clause is None or len(list(clause.subtree)) < MIN_TOKENS:
+        return None
+    left, right = clause.left_edge, clause.right_edge
+    return left.idx, right.idx + len(right.text)
+
+
+def _according_clause(according: Token) -> tuple[int, int] | None:
+    """The main clause that 'according to X' modifies, minus that phrase."""
+    head = according.head
+    if not head.tag_.startswith("VB"):
+        return None
+    phrase = {t.i for t in according.subtree}
+    toks = [t for t in head.subtree if t.i not in phrase]
+    before = [t for t in toks if t.i < according.i]
+    after = [t for t in toks if t.i > according.i]
+    side = after if len(after) >= len(before) else before
+    side = [t for t in side if not t.is_punct or t.text in ".!?"]
+    if len(side) < MIN_TOKENS:
+        return None
+    return side[0].idx, side[-1].idx + len(side[-1].text)
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a] in _TRIM:
+        a += 1
+    while b > a and text[b - 1] in _TRIM:
+        b -= 1
+    return a, b
+
+
+def _record(
+    ch: Chunk,
+    table: EntityTable,
+    hit: CueHit,
+    start: int,
+    end: int,
+    speakers: list[tuple[int, Entity]],
+) -> Quote | None:
+    subj = subject_of(hit, lambda t: False)
+    if subj is None:
+        return None
+    mention = speaker_mention(ch, subj)
+    last = [e for pos, e in speakers if pos < start]
+    res = table.resolve(mention, last[-1] if last else None)
+    text = ch.text[start - ch.base : end - ch.base]
+    toks = hit.tokens
+    medium = medium_of_cue(hit.verb)
+    return Quote(
+        id=f"I{start}", spans=[(start, end)], text=text, kind="indirect",
+        speaker=res.name, speaker_id=res.entity.id if res.entity else None,
+        speaker_spans=[(mention.start, mention.end)],
+        cue=" ".join(t.text for t in toks), cue_spans=[(ch.start(toks[0]), ch.end(toks[-1]))],
+        medium=medium.name if medium else None, addressee=addressee_of_cue(hit.verb, hit.lemma),
+        confidence=round(res.confidence * 0.8, 3),
+        evidence=["indirect:" + ("according-to" if hit.lemma == "according to" else "ccomp"),
+                  res.evidence] + ([medium.evidence] if medium else []),
+    )

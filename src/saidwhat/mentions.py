@@ -1,0 +1,233 @@
+"""Reading mentions off the spaCy parse: names, coordinations, descriptions and pronouns.
+
+Everything here turns tokens into :class:`saidwhat.entities.Mention` objects with offsets into the
+original article text (``base`` is the offset of the analysed chunk).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from saidwhat.entities import Mention, name_words
+from saidwhat.lexicons import honorifics, pronouns
+
+NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_DROP_LEFT = frozenset({"punct", "cc", "preconj", "prep", "advmod", "case"})
+_COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "’s"})
+_NOUN_KEEP = frozenset({"det", "amod", "compound", "nmod", "poss", "nummod", "quantmod", "npadvmod"})
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One analysed piece of an article: a spaCy Doc and its offset in the article text."""
+
+    doc: Doc
+    base: int
+    sent_base: int
+    quote_ranges: list[tuple[int, int]]
+    ner_spans: list[tuple[int, int, str]]
+    text: str = ""
+    _groups: dict[int, Mention] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.text:
+            self.text = self.doc.text
+
+    def groups(self) -> dict[int, Mention]:
+        """Coordinated person mentions ('A and B'), keyed by each member's token index."""
+        if self._groups is None:
+            self._groups = {}
+            for tok, group in _coordinations(self):
+                for t in (tok, *tok.conjuncts):
+                    self._groups[t.i] = group
+        return self._groups
+
+    def start(self, tok: Token) -> int:
+        return self.base + tok.idx
+
+    def end(self, tok: Token) -> int:
+        return self.base + tok.idx + len(tok.text)
+
+    def sent_index(self, tok: Token) -> int:
+        return self.sent_base + int(tok.doc.user_data["sent_ids"][tok.i])
+
+    def in_quote(self, tok: Token) -> bool:
+        pos = self.start(tok)
+        return any(a <= pos < b for a, b in self.quote_ranges)
+
+    def label_at(self, start: int, end: int) -> str | None:
+        for a, b, label in self.ner_spans:
+            if a < end and start < b:
+                return label
+        return None
+
+
+def number_sentences(doc: Doc) -> int:
+    """Store each token's sentence ordinal in ``doc.user_data``; return the sentence count."""
+    ids = [0] * len(doc)
+    count = 0
+    for count, sent in enumerate(doc.sents, start=1):  # noqa: B007
+        for tok in sent:
+            ids[tok.i] = count - 1
+    doc.user_data["sent_ids"] = ids
+    return count
+
+
+def is_name_token(tok: Token) -> bool:
+    return tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper()
+
+
+def name_chain(tok: Token) -> tuple[Token, Token]:
+    """The run of proper-noun tokens (and honorifics) around ``tok``."""
+    doc = tok.doc
+    left = tok.i
+    while left > 0 and _in_name(doc[left - 1]):
+        left -= 1
+    right = tok.i
+    while right + 1 < len(doc) and _in_name(doc[right + 1]):
+        right += 1
+    return doc[left], doc[right]
+
+
+def _in_name(tok: Token) -> bool:
+    if is_name_token(tok):
+        return True
+    return tok.text.lower() in honorifics() and tok.text[:1].isupper()
+
+
+def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
+    text = ch.text[first.idx : last.idx + len(last.text)]
+    start, end = ch.start(first), ch.end(last)
+    inside = range(first.i, last.i + 1)
+    root = next((t for t in ch.doc[first.i : last.i + 1] if t.head.i not in inside), last)
+    return Mention(
+        start, end, text, "name", sent=ch.sent_index(first), label=ch.label_at(start, end),
+        words=name_words(text), subject=root.dep_ in SUBJECT_DEPS, in_quote=ch.in_quote(first),
+        plural=last.tag_ == "NNPS",
+    )
+
+
+def iter_names(ch: Chunk) -> Iterator[Mention]:
+    """Every proper-name mention of the chunk, in text order."""
+    doc = ch.doc
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if is_name_token(tok):
+            first, last = name_chain(tok)
+            if last.i >= first.i and any(is_name_token(t) for t in doc[first.i : last.i + 1]):
+                yield name_mention(ch, first, last)
+            i = last.i + 1
+        else:
+            i += 1
+
+
+def iter_coordinations(ch: Chunk) -> Iterator[Mention]:
+    """'A and B' where the parts are names or personal pronouns: a group mention with members."""
+    seen: set[int] = set()
+    for group in ch.groups().values():
+        if id(group) not in seen:
+            seen.add(id(group))
+            yield group
+
+
+def _coordinations(ch: Chunk) -> Iterator[tuple[Token, Mention]]:
+    for tok in ch.doc:
+        if tok.dep_ == "conj" or not any(c.dep_ == "conj" for c in tok.children):
+            continue
+        parts = [t for t in (tok, *tok.conjuncts) if _is_person_part(t)]
+        if len(parts) < 2:
+            continue
+        members = tuple(speaker_mention(ch, t, coordinate=False) for t in parts)
+        first, last = members[0], members[-1]
+        text = ch.text[first.start - ch.base : last.end - ch.base]
+        yield tok, Mention(
+            first.start, last.end, text, "group", sent=first.sent,
+            subject=tok.dep_ in SUBJECT_DEPS, in_quote=first.in_quote, plural=True,
+            members=members,
+        )
+
+
+def _is_person_part(tok: Token) -> bool:
+    return is_name_token(tok) or tok.lower_ in ("she", "he", "i")
+
+
+def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[str, Mention]]:
+    """Apposition, copula and title-before-name links: ('doctor', <Jane Doe>)."""
+    for tok in ch.doc:
+        if tok.dep_ == "appos":
+            pair = _appos_pair(tok)
+            if pair is not None:
+                yield pair[0].lower_, _name_of(ch, pair[1])
+        elif tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lower_ in _COPULAS:
+            subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
+            if subj is not None and is_name_token(subj):
+                yield tok.lower_, _name_of(ch, subj)
+    heads = _title_heads()
+    for mention in names:
+        first_word = mention.text.split(" ", 1)[0].lower().rstrip(".")
+        if " " in mention.text and first_word in heads:
+            yield first_word, mention
+
+
+def _title_heads() -> frozenset[str]:
+    return frozenset(t.rstrip(".") for t in honorifics())
+
+
+def _appos_pair(tok: Token) -> tuple[Token, Token] | None:
+    head = tok.head
+    if tok.pos_ == "NOUN" and is_name_token(head):
+        return tok, head
+    if is_name_token(tok) and head.pos_ == "NOUN":
+        return head, tok
+    return None
+
+
+def _name_of(ch: Chunk, tok: Token) -> Mention:
+    first, last = name_chain(tok)
+    return name_mention(ch, first, last)
+
+
+def speaker_mention(ch: Chunk, tok: Token, coordinate: bool = True) -> Mention:
+    """The mention headed by ``tok`` (a cue's subject): a name, pronoun, group or description."""
+    sent = ch.sent_index(tok)
+    if coordinate and tok.i in ch.groups():
+        return ch.groups()[tok.i]
+    if tok.tag_ in ("PRP",) or tok.lower_ in pronouns():
+        return Mention(ch.start(tok), ch.end(tok), tok.text, "pronoun", sent=sent,
+                       subject=tok.dep_ in SUBJECT_DEPS, in_quote=ch.in_quote(tok))
+    if is_name_token(tok):
+        return _name_of(ch, tok)
+    appos = next((c for c in tok.children if c.dep_ == "appos" and is_name_token(c)), None)
+    if appos is not None:
+        return _name_of(ch, appos)
+    return description_mention(ch, tok)
+
+
+def description_mention(ch: Chunk, tok: Token) -> Mention:
+    """A common-noun phrase ("the cookbook author", "officials"): determiners and modifiers to the
+    left of the head, no relative clauses or appositions."""
+    left = tok
+    for child in tok.lefts:
+        if child.dep_ in _NOUN_KEEP or (child.dep_ == "punct" and child.i > left.i - 3):
+            left = min(left, child, key=lambda t: t.i)
+            left = min(left, child.left_edge, key=lambda t: t.i)
+    while left.i < tok.i and left.dep_ in _DROP_LEFT:
+        left = tok.doc[left.i + 1]
+    text = ch.text[left.idx : tok.idx + len(tok.text)]
+    return Mention(
+        ch.start(left), ch.end(tok), text, "description", sent=ch.sent_index(tok),
+        head=tok.lower_, subject=tok.dep_ in SUBJECT_DEPS, in_quote=ch.in_quote(tok),
+        plural=tok.tag_ in ("NNS", "NNPS"), possessive=any(c.dep_ == "poss" for c in tok.children),
+    )
+
+
+def ner_spans(doc: Doc, base: int) -> list[tuple[int, int, str]]:
+    """Named-entity spans (absolute offsets) of the labels that can be speakers."""
+    return [(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents
+            if e.label_ in NAME_LABELS]
+

