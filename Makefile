@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck check lock bench clean
+.PHONY: run test lint typecheck check lock bench clean install
+
+install: $(STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "E000: $(PYTHON) not found (set PYTHON=...)"; exit 2; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.2"
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -17,7 +18,8 @@ $(STAMP): requirements.lock pyproject.toml
 run: $(STAMP)
 	$(BIN)/saidwhat extract examples/*.txt --pretty
 
-test: $(STAMP)
+# The whole suite: style, types, then the tests (quality gates included when ../shared exists).
+test: lint typecheck
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
@@ -27,7 +29,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck test
+check: test
 
 lock:
 	pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
@@ -40,7 +42,6 @@ BENCH_STAMP := $(BENCH_VENV)/.installed
 $(BENCH_STAMP): requirements-bench.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "E000: $(PYTHON) not found (set PYTHON=...)"; exit 2; }
 	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade "pip>=23.2"
 	$(BENCH_VENV)/bin/python -m pip install --quiet --require-hashes --no-deps -r requirements-bench.lock
 	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(BENCH_STAMP)

@@ -267,7 +267,7 @@ def test_quote_mark_subset() -> None:
         quote("a joke", kind=None),
     )
     _, sys_kept = apply_subset(gold, system, "quote-mark")
-    assert [q["text"] for q in sys_kept["a1"]["quotes"]] == ["We will win this", "a joke", "a joke"]
+    assert [q["text"] for q in sys_kept["a1"]["quotes"]] == ["We will win this", "a joke"]
     assert filter_records(gold, side="gold", subset="all") == gold
     only_direct = filter_records(system, side="system", subset="all", kinds={"direct"})
     assert len(only_direct["a1"]["quotes"]) == 1

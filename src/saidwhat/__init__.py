@@ -24,8 +24,11 @@ __all__ = [
 ]
 
 
-def extract(text: str, *, id: str = "article", model: str | None = None, **metadata: Any) -> Article:
-    """Extract the quotations of one article. ``metadata``: published, outlet, url, title, author."""
+def extract(
+    text: str, *, id: str = "article", model: str | None = None, **metadata: Any
+) -> Article:
+    """Extract the quotations of one article. ``metadata``: published, outlet, url, title,
+    author."""
     from saidwhat.batch import get_engine
     from saidwhat.pipeline import DEFAULT_MODEL
     from saidwhat.text.reader import check_text

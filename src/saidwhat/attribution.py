@@ -3,8 +3,8 @@
 A quote is attributed by the first rule that fires, and the rule is kept as evidence:
 ``cue:after`` (“…,” X said), ``cue:before`` (X said, “…” / X said that “…”), ``cue:dash`` (“…” — X),
 then, with no cue in the quote's own sentence, ``continuation`` (a later quote of the same
-paragraph), ``colon`` (X said: then the quote in the next paragraph) and ``floating`` (a paragraph that
-is only a quotation, after a quote by someone).
+paragraph), ``colon`` (X said: then the quote in the next paragraph) and ``floating`` (a paragraph
+that is only a quotation, after a quote by someone).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class Frame:
 
 def is_break(tok: Token) -> bool:
     """A paragraph break (or a masked caption/header region) between tokens."""
-    return tok.is_space and "\n" in tok.text or tok.is_space and len(tok.text) > 2
+    return (tok.is_space and "\n" in tok.text) or (tok.is_space and len(tok.text) > 2)
 
 
 def cue_at(tok: Token, classes: frozenset[str]) -> CueHit | None:
@@ -188,8 +188,10 @@ def find_frame(
     after_hit = first_cue(after)
     before_hit = first_cue(before, reverse=True)
     ends_open = close is not None and content_end_char(text, close) in ",?!—–-"
-    if after_hit is not None and (ends_open or after.index(after_hit.verb) < SHORT_AFTER) and (
-        ends_open or before_hit is None
+    if (
+        after_hit is not None
+        and (ends_open or after.index(after_hit.verb) < SHORT_AFTER)
+        and (ends_open or before_hit is None)
     ):
         return Frame("cue:after", after_hit, subject_of(after_hit, blocked))
     if before_hit is not None:

@@ -2,8 +2,8 @@
 
 Each span carries ``span._.speaker``, ``speaker_id``, ``cue``, ``kind``, ``confidence``, ``medium``,
 ``evidence`` and ``quote_id``; ``doc._.saidwhat`` holds the full :class:`~saidwhat.records.Article`.
-This module is imported by spaCy's entry points on every ``spacy.load``, so it stays light: the engine
-is imported when the component is created.
+This module is imported by spaCy's entry points on every ``spacy.load``, so it stays light: the
+engine is imported when the component is created.
 """
 
 from __future__ import annotations
@@ -14,7 +14,16 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 SPAN_KEY = "quotes"
-SPAN_ATTRS = ("speaker", "speaker_id", "cue", "kind", "confidence", "medium", "evidence", "quote_id")
+SPAN_ATTRS = (
+    "speaker",
+    "speaker_id",
+    "cue",
+    "kind",
+    "confidence",
+    "medium",
+    "evidence",
+    "quote_id",
+)
 
 
 def register_extensions() -> None:
@@ -45,8 +54,13 @@ class SaidwhatComponent:
             if span is None:
                 continue
             values: dict[str, Any] = {
-                "speaker": q.speaker, "speaker_id": q.speaker_id, "cue": q.cue, "kind": q.kind,
-                "confidence": q.confidence, "medium": q.medium, "evidence": list(q.evidence),
+                "speaker": q.speaker,
+                "speaker_id": q.speaker_id,
+                "cue": q.cue,
+                "kind": q.kind,
+                "confidence": q.confidence,
+                "medium": q.medium,
+                "evidence": list(q.evidence),
                 "quote_id": q.id,
             }
             for attr, value in values.items():
@@ -62,5 +76,6 @@ class SaidwhatComponent:
     default_config={"ner_scope": "names", "span_key": SPAN_KEY},
 )
 def make_saidwhat(nlp: Language, name: str, ner_scope: str, span_key: str) -> SaidwhatComponent:
-    """Factory for the ``saidwhat`` component (also exposed as a ``spacy_factories`` entry point)."""
+    """Factory for the ``saidwhat`` component (also exposed as a ``spacy_factories`` entry
+    point)."""
     return SaidwhatComponent(nlp, name, ner_scope, span_key)

@@ -28,7 +28,9 @@ class Cue:
 
 def _data_lines(name: str) -> list[str]:
     text = files("saidwhat").joinpath("data", name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
 
 
 def regular_forms(lemma: str) -> list[str]:

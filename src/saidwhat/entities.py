@@ -1,8 +1,10 @@
-"""Mentions -> canonical speakers: the article's people and groups, and who "she" or "the author" is.
+"""Mentions -> canonical speakers: the article's people and groups, and who "she" or "the author"
+is.
 
-The table is filled in text order with name and group mentions (``observe``); a speaker mention found
-at a quote is then resolved against what was mentioned before it (``resolve``). Every resolution says
-which rule decided, so users can read why a speaker was chosen.
+The table is filled in text order with name and group mentions (``observe``); a speaker mention
+found at a quote is then resolved against what was mentioned before it (``resolve``). Every
+resolution
+says which rule decided, so users can read why a speaker was chosen.
 """
 
 from __future__ import annotations
@@ -75,7 +77,9 @@ def name_words(text: str) -> tuple[str, ...]:
     words = [w.strip(".,") for w in text.replace("’", "'").split()]
     words = [w[:-2] if w.endswith("'s") else w.rstrip("'") for w in words]
     titles = honorifics()
-    out = [w.lower() for w in words if w and w.lower() not in titles and w.lower() + "." not in titles]
+    out = [
+        w.lower() for w in words if w and w.lower() not in titles and w.lower() + "." not in titles
+    ]
     return tuple(out or [w.lower() for w in words if w])
 
 
@@ -175,8 +179,12 @@ class EntityTable:
                 score = _name_overlap(words, known)
                 last = info.last_before(pos)
                 recency = last[0] if last else -1
-                if score > best_score or (score == best_score and score and best is not None and
-                                          recency > (best.last_before(pos) or (-1,))[0]):
+                if score > best_score or (
+                    score == best_score
+                    and score
+                    and best is not None
+                    and recency > (best.last_before(pos) or (-1,))[0]
+                ):
                     best, best_score = info, score
         return best
 
@@ -237,15 +245,20 @@ class EntityTable:
         if person == "2" or gender == "n":
             return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
         if number == "pl":
-            info = self._most_recent(m.start, lambda i: i.plural or i.entity.type in ("GROUP", "ORG"))
+            info = self._most_recent(
+                m.start, lambda i: i.plural or i.entity.type in ("GROUP", "ORG")
+            )
             if info is not None:
                 return Resolution(info.entity, info.entity.name, "speaker:pronoun-group", 0.7)
             return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
         want = gender if gender in ("f", "m") else None
 
         def fits(i: _Info) -> bool:
-            return (not i.plural and i.entity.type in ("PERSON", "UNKNOWN")
-                    and (want is None or i.gender in (None, want)))
+            return (
+                not i.plural
+                and i.entity.type in ("PERSON", "UNKNOWN")
+                and (want is None or i.gender in (None, want))
+            )
 
         last = self._info_of(last_speaker)
         if last is not None and fits(last) and last.gender == want:
@@ -260,7 +273,9 @@ class EntityTable:
             return Resolution(None, None, "speaker:first-person-unresolved", 0.2)
         if number == "sg":
             return Resolution(quote_speaker, quote_speaker.name, "speaker:first-person", 0.9)
-        groups = [i for i in self._infos if quote_speaker.id in i.members and i.last_before(m.start)]
+        groups = [
+            i for i in self._infos if quote_speaker.id in i.members and i.last_before(m.start)
+        ]
         if groups:
             info = max(groups, key=lambda i: (i.last_before(m.start) or (-1,))[0])
             return Resolution(info.entity, info.entity.name, "speaker:we-group", 0.6)
@@ -277,7 +292,9 @@ class EntityTable:
             return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
         last = self._info_of(last_speaker)
         if last is not None and last.entity.type in ("PERSON", "UNKNOWN") and not last.plural:
-            return Resolution(last.entity, last.entity.name, "speaker:description-last-speaker", 0.7)
+            return Resolution(
+                last.entity, last.entity.name, "speaker:description-last-speaker", 0.7
+            )
         info = self._salient(m, lambda i: i.entity.type == "PERSON" and not i.plural)
         if info is not None:
             return Resolution(info.entity, info.entity.name, "speaker:description-salience", 0.6)
@@ -308,8 +325,8 @@ class EntityTable:
         return best
 
     def _salient(self, m: Mention, pred: object) -> _Info | None:
-        """Most recent compatible entity mentioned as a subject in the last three sentences, else the
-        most recent compatible entity."""
+        """Most recent compatible entity mentioned as a subject in the last three sentences, else
+        the most recent compatible entity."""
         best: _Info | None = None
         best_key = (-1, -1)
         for info in self._infos:

@@ -1,7 +1,9 @@
 """Coded warnings and errors, so users can search for them (spaCy's ``W001`` / ``E001`` style).
 
-Warnings (``W``) are attached to the article they concern and never stop a batch. Errors (``E``) mean a
-record could not be processed at all; in a batch they are reported and the other records still go on.
+Warnings (``W``) are attached to the article they concern and never stop a batch. Errors (``E``)
+mean a record could not be processed at all; in a batch they are reported and the other records
+still go
+on.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ class SaidwhatError(Exception):
         self.message = message
 
 
-def notice(code: str, detail: str = "", record_id: str | None = None, offset: int | None = None) -> Notice:
+def notice(
+    code: str, detail: str = "", record_id: str | None = None, offset: int | None = None
+) -> Notice:
     """Build a :class:`Notice` whose message starts with the code's standard text."""
     base = CODES[code]
     return Notice(code, f"{base}: {detail}" if detail else base, record_id, offset)

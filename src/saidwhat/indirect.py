@@ -112,12 +112,21 @@ def _record(
     toks = hit.tokens
     medium = medium_of_cue(hit.verb)
     return Quote(
-        id=f"I{start}", spans=[(start, end)], text=text, kind="indirect",
-        speaker=res.name, speaker_id=res.entity.id if res.entity else None,
+        id=f"I{start}",
+        spans=[(start, end)],
+        text=text,
+        kind="indirect",
+        speaker=res.name,
+        speaker_id=res.entity.id if res.entity else None,
         speaker_spans=[(mention.start, mention.end)],
-        cue=" ".join(t.text for t in toks), cue_spans=[(ch.start(toks[0]), ch.end(toks[-1]))],
-        medium=medium.name if medium else None, addressee=addressee_of_cue(hit.verb, hit.lemma),
+        cue=" ".join(t.text for t in toks),
+        cue_spans=[(ch.start(toks[0]), ch.end(toks[-1]))],
+        medium=medium.name if medium else None,
+        addressee=addressee_of_cue(hit.verb, hit.lemma),
         confidence=round(res.confidence * 0.8, 3),
-        evidence=["indirect:" + ("according-to" if hit.lemma == "according to" else "ccomp"),
-                  res.evidence] + ([medium.evidence] if medium else []),
+        evidence=[
+            "indirect:" + ("according-to" if hit.lemma == "according to" else "ccomp"),
+            res.evidence,
+        ]
+        + ([medium.evidence] if medium else []),
     )

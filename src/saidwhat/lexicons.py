@@ -9,7 +9,9 @@ from importlib.resources import files
 def data_lines(name: str) -> list[str]:
     """Non-empty, non-comment lines of a data file."""
     text = files("saidwhat").joinpath("data", name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
 
 
 @cache

@@ -18,7 +18,9 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _DROP_LEFT = frozenset({"punct", "cc", "preconj", "prep", "advmod", "case"})
 _COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "’s"})
-_NOUN_KEEP = frozenset({"det", "amod", "compound", "nmod", "poss", "nummod", "quantmod", "npadvmod"})
+_NOUN_KEEP = frozenset(
+    {"det", "amod", "compound", "nmod", "poss", "nummod", "quantmod", "npadvmod"}
+)
 
 
 @dataclass(slots=True)
@@ -70,7 +72,7 @@ def number_sentences(doc: Doc) -> int:
     """Store each token's sentence ordinal in ``doc.user_data``; return the sentence count."""
     ids = [0] * len(doc)
     count = 0
-    for count, sent in enumerate(doc.sents, start=1):  # noqa: B007
+    for count, sent in enumerate(doc.sents, start=1):
         for tok in sent:
             ids[tok.i] = count - 1
     doc.user_data["sent_ids"] = ids
@@ -105,8 +107,15 @@ def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
     inside = range(first.i, last.i + 1)
     root = next((t for t in ch.doc[first.i : last.i + 1] if t.head.i not in inside), last)
     return Mention(
-        start, end, text, "name", sent=ch.sent_index(first), label=ch.label_at(start, end),
-        words=name_words(text), subject=root.dep_ in SUBJECT_DEPS, in_quote=ch.in_quote(first),
+        start,
+        end,
+        text,
+        "name",
+        sent=ch.sent_index(first),
+        label=ch.label_at(start, end),
+        words=name_words(text),
+        subject=root.dep_ in SUBJECT_DEPS,
+        in_quote=ch.in_quote(first),
         plural=last.tag_ == "NNPS",
     )
 
@@ -145,10 +154,19 @@ def _coordinations(ch: Chunk) -> Iterator[tuple[Token, Mention]]:
         members = tuple(speaker_mention(ch, t, coordinate=False) for t in parts)
         first, last = members[0], members[-1]
         text = ch.text[first.start - ch.base : last.end - ch.base]
-        yield tok, Mention(
-            first.start, last.end, text, "group", sent=first.sent,
-            subject=tok.dep_ in SUBJECT_DEPS, in_quote=first.in_quote, plural=True,
-            members=members,
+        yield (
+            tok,
+            Mention(
+                first.start,
+                last.end,
+                text,
+                "group",
+                sent=first.sent,
+                subject=tok.dep_ in SUBJECT_DEPS,
+                in_quote=first.in_quote,
+                plural=True,
+                members=members,
+            ),
         )
 
 
@@ -198,8 +216,15 @@ def speaker_mention(ch: Chunk, tok: Token, coordinate: bool = True) -> Mention:
     if coordinate and tok.i in ch.groups():
         return ch.groups()[tok.i]
     if tok.tag_ in ("PRP",) or tok.lower_ in pronouns():
-        return Mention(ch.start(tok), ch.end(tok), tok.text, "pronoun", sent=sent,
-                       subject=tok.dep_ in SUBJECT_DEPS, in_quote=ch.in_quote(tok))
+        return Mention(
+            ch.start(tok),
+            ch.end(tok),
+            tok.text,
+            "pronoun",
+            sent=sent,
+            subject=tok.dep_ in SUBJECT_DEPS,
+            in_quote=ch.in_quote(tok),
+        )
     if is_name_token(tok):
         return _name_of(ch, tok)
     appos = next((c for c in tok.children if c.dep_ == "appos" and is_name_token(c)), None)
@@ -220,14 +245,23 @@ def description_mention(ch: Chunk, tok: Token) -> Mention:
         left = tok.doc[left.i + 1]
     text = ch.text[left.idx : tok.idx + len(tok.text)]
     return Mention(
-        ch.start(left), ch.end(tok), text, "description", sent=ch.sent_index(tok),
-        head=tok.lower_, subject=tok.dep_ in SUBJECT_DEPS, in_quote=ch.in_quote(tok),
-        plural=tok.tag_ in ("NNS", "NNPS"), possessive=any(c.dep_ == "poss" for c in tok.children),
+        ch.start(left),
+        ch.end(tok),
+        text,
+        "description",
+        sent=ch.sent_index(tok),
+        head=tok.lower_,
+        subject=tok.dep_ in SUBJECT_DEPS,
+        in_quote=ch.in_quote(tok),
+        plural=tok.tag_ in ("NNS", "NNPS"),
+        possessive=any(c.dep_ == "poss" for c in tok.children),
     )
 
 
 def ner_spans(doc: Doc, base: int) -> list[tuple[int, int, str]]:
     """Named-entity spans (absolute offsets) of the labels that can be speakers."""
-    return [(base + e.start_char, base + e.end_char, e.label_) for e in doc.ents
-            if e.label_ in NAME_LABELS]
-
+    return [
+        (base + e.start_char, base + e.end_char, e.label_)
+        for e in doc.ents
+        if e.label_ in NAME_LABELS
+    ]

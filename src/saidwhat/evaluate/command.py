@@ -24,7 +24,7 @@ from typing import Any, cast
 from saidwhat.errors import SaidwhatError
 from saidwhat.evaluate.metrics import SUBSETS, Record, Records, Subset, apply_subset, score
 from saidwhat.evaluate.metrics import list_errors as find_errors
-from saidwhat.evaluate.polnear import read_polnear
+from saidwhat.evaluate.polnear import polnear_view, read_polnear
 from saidwhat.evaluate.report import format_errors, format_json, format_table
 from saidwhat.records import Article, RawArticle
 
@@ -96,6 +96,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     system = load_records(Path(system_path)) if system_path else extract(gold, args)
     if args.save_system:
         write_records(args.save_system, system.values())
+    if args.polnear:
+        system = {k: polnear_view(v) for k, v in system.items()}
     subset = cast(Subset, args.subset)
     gold, system = apply_subset(gold, system, subset)
     result = {**score(gold, system, spans=args.spans), "subset": subset, **info}

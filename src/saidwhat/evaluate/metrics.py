@@ -498,8 +498,9 @@ def keep_quote(quote: Quote, text: str, *, side: Side, subset: Subset) -> bool:
 
     ``"all"`` keeps everything. ``"quote-mark"``, quotations that open with a quote mark: a gold
     quote is kept when its content opens with a quote mark (:func:`opens_with_quote_mark`) and its
-    kind is not "nested"; a system quote when its kind is "direct" or "partial" (or, when it has no
-    kind, by the gold rule).
+    kind is not "nested"; a system quote when its kind is "direct" (or, when it has no kind, by the
+    gold rule). A saidwhat "partial" quote is embedded in narrative ("called it “a joke”"): in
+    PolNeAR's convention its attribution's content starts with that narrative, not with the mark.
     """
     if subset == "all":
         return True
@@ -507,8 +508,8 @@ def keep_quote(quote: Quote, text: str, *, side: Side, subset: Subset) -> bool:
         raise ValueError(f"unknown subset {subset!r} (known: {', '.join(SUBSETS)})")
     kind = quote.get("kind")
     if side == "system" and kind:
-        return kind in ("direct", "partial")
-    return kind != "nested" and opens_with_quote_mark(text, quote_spans(quote))
+        return bool(kind == "direct")
+    return bool(kind != "nested" and opens_with_quote_mark(text, quote_spans(quote)))
 
 
 def filter_records(

@@ -327,3 +327,27 @@ def read_polnear(root: Path | str, split: str, *, limit: int | None = None) -> P
 def load_polnear(root: Path | str, split: str, *, limit: int | None = None) -> list[Record]:
     """Gold records (GOLD_FORMAT) for one PolNeAR split: one quote per attribution with content."""
     return read_polnear(root, split, limit=limit).records
+
+
+def polnear_view(record: Record) -> Record:
+    """A saidwhat output record in PolNeAR's convention, for scoring against PolNeAR gold.
+
+    PolNeAR annotates one attribution per utterance and is univocal: the parts of a quotation split
+    by its attribution (“…,” she said. “…”), which saidwhat reports as linked records
+    (``continues``), form one attribution with several content spans, and quotations nested inside
+    another are part of the outer content, not attributions of their own.
+    """
+    quotes = [dict(q) for q in record.get("quotes") or [] if q.get("kind") != "nested"]
+    by_id = {q.get("id"): q for q in quotes}
+    kept: list[dict[str, Any]] = []
+    for q in quotes:
+        head = q
+        while head.get("continues") in by_id and head is not by_id[head["continues"]]:
+            head = by_id[head["continues"]]
+        if head is q:
+            kept.append(q)
+            continue
+        head["spans"] = [*head.get("spans", []), *q.get("spans", [])]
+        head["speaker_spans"] = [*head.get("speaker_spans", []), *q.get("speaker_spans", [])]
+        head["cue_spans"] = [*head.get("cue_spans", []), *q.get("cue_spans", [])]
+    return {**record, "quotes": kept}
