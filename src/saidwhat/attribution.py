@@ -211,3 +211,24 @@ def opens_sentence(text: str, open_: int, lo: int) -> bool:
     if i < lo or text[i] in "\n:.!?—–" or text[i] in CLOSE_MARKS:
         return True
     return text[i] == ","
+
+
+def colon_frame(
+    text: str,
+    ch: Chunk,
+    open_: int,
+    para: tuple[int, int],
+    prev_para: tuple[int, int],
+    blocked: Blocked,
+) -> Frame | None:
+    """``X said:`` ending the previous paragraph, then a paragraph that opens with the quote."""
+    if text[para[0] : open_].strip() or text[prev_para[1] - 1 : prev_para[1]] != ":":
+        return None
+    colon = ch.doc.char_span(prev_para[1] - 1 - ch.base, prev_para[1] - ch.base)
+    if colon is None or colon.start == 0:
+        return None
+    frame = before_frame(ch.doc[colon.start - 1], prev_para[0], ch, blocked)
+    hit = first_cue(frame, reverse=True)
+    if hit is None:
+        return None
+    return Frame("colon", hit, subject_of(hit, blocked))

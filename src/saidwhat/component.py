@@ -73,7 +73,7 @@ class SaidwhatComponent:
 
 @Language.factory(
     "saidwhat",
-    default_config={"ner_scope": "names", "span_key": SPAN_KEY},
+    default_config={"ner_scope": "attribution", "span_key": SPAN_KEY},
 )
 def make_saidwhat(nlp: Language, name: str, ner_scope: str, span_key: str) -> SaidwhatComponent:
     """Factory for the ``saidwhat`` component (also exposed as a ``spacy_factories`` entry

