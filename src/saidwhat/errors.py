@@ -25,6 +25,19 @@ CODES: dict[str, str] = {
     "E004": "spaCy pipeline not installed",
     "E005": "record failed during extraction",
     "E006": "unknown input format",
+    # store and ingest (saidwhat.store, saidwhat.ingest): codes from 101 on
+    "E101": "compressed input is corrupt or truncated",
+    "E102": "WARC file is truncated or malformed",
+    "E103": "WARC response is not an HTML page",
+    "E104": "no article text found in the HTML page",
+    "E105": "empty text: article not stored",
+    "E106": "same id with a different text in one ingest run",
+    "E107": "table input has no such column",
+    "E108": "store schema version not supported",
+    "E109": "store is in use by another process",
+    "E110": "not a saidwhat export",
+    "E111": "record could not be stored",
+    "W101": "search index is behind the store",
 }
 
 
