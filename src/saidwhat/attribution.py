@@ -232,3 +232,18 @@ def colon_frame(
     if hit is None:
         return None
     return Frame("colon", hit, subject_of(hit, blocked))
+
+
+def said_before(
+    ch: Chunk, open_tok: Token | None, para: tuple[int, int], blocked: Blocked
+) -> Frame | None:
+    """``…, Ambrose said. “We held on …”``: a quote opening a sentence right after a sentence that
+    ends with its own attribution continues that speaker."""
+    if open_tok is None or open_tok.text not in SENT_END:
+        return None
+    frame = before_frame(ch.doc[open_tok.i - 1] if open_tok.i else None, para[0], ch, blocked)
+    tail = frame[-SHORT_AFTER:]
+    hit = first_cue(tail, reverse=True)
+    if hit is None or hit.cls not in ("speech", "write", "phrase"):
+        return None
+    return Frame("said-before", hit, subject_of(hit, blocked))

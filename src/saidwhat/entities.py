@@ -177,6 +177,8 @@ class EntityTable:
                 continue
             for known in info.words:
                 score = _name_overlap(words, known)
+                if score == 1 and not _person_like(info):
+                    score = 0
                 last = info.last_before(pos)
                 recency = last[0] if last else -1
                 if score > best_score or (
@@ -230,7 +232,7 @@ class EntityTable:
             return Resolution(None, display_name(m.text), "speaker:name-unlinked", 0.7)
         if m.kind == "pronoun":
             return self._resolve_pronoun(m, last_speaker, quote_speaker)
-        return self._resolve_description(m, last_speaker)
+        return self._resolve_description(m, last_speaker, quote_speaker)
 
     def _observe_any(self, m: Mention) -> _Info | None:
         entity = self.observe(m)
@@ -245,27 +247,35 @@ class EntityTable:
         if person == "2" or gender == "n":
             return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
         if number == "pl":
-            info = self._most_recent(
-                m.start, lambda i: i.plural or i.entity.type in ("GROUP", "ORG")
-            )
-            if info is not None:
-                return Resolution(info.entity, info.entity.name, "speaker:pronoun-group", 0.7)
-            return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
+            return self._resolve_they(m)
         want = gender if gender in ("f", "m") else None
 
         def fits(i: _Info) -> bool:
-            return (
-                not i.plural
-                and i.entity.type in ("PERSON", "UNKNOWN")
-                and (want is None or i.gender in (None, want))
-            )
+            return _person_like(i) and (want is None or i.gender in (None, want))
 
         last = self._info_of(last_speaker)
-        if last is not None and fits(last) and last.gender == want:
-            return Resolution(last.entity, last.entity.name, "speaker:pronoun-last-speaker", 0.9)
+        if last is not None and fits(last):
+            conf = 0.9 if last.gender == want else 0.8
+            return self._learn(last, want, "speaker:pronoun-last-speaker", conf)
         info = self._salient(m, fits)
         if info is not None:
-            return Resolution(info.entity, info.entity.name, "speaker:pronoun-salience", 0.8)
+            return self._learn(info, want, "speaker:pronoun-salience", 0.8)
+        return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
+
+    def _learn(self, info: _Info, gender: str | None, evidence: str, conf: float) -> Resolution:
+        """A he/she resolution also tells the entity's gender, so a later pronoun of the other
+        gender goes elsewhere."""
+        if gender and info.gender is None:
+            info.gender = gender
+        return Resolution(info.entity, info.entity.name, evidence, conf)
+
+    def _resolve_they(self, m: Mention) -> Resolution:
+        """'they': the most recent group of people, else the most recent organisation."""
+        info = self._most_recent(m.start, lambda i: i.plural or i.entity.type == "GROUP")
+        if info is None:
+            info = self._most_recent(m.start, lambda i: i.entity.type == "ORG")
+        if info is not None:
+            return Resolution(info.entity, info.entity.name, "speaker:pronoun-group", 0.7)
         return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
 
     def _first_person(self, m: Mention, number: str, quote_speaker: Entity | None) -> Resolution:
@@ -281,29 +291,33 @@ class EntityTable:
             return Resolution(info.entity, info.entity.name, "speaker:we-group", 0.6)
         return Resolution(quote_speaker, quote_speaker.name, "speaker:we-speaker", 0.5)
 
-    def _resolve_description(self, m: Mention, last_speaker: Entity | None) -> Resolution:
+    def _resolve_description(
+        self, m: Mention, last_speaker: Entity | None, quote_speaker: Entity | None = None
+    ) -> Resolution:
         head = m.head.lower()
         linked = self._most_recent(m.start, lambda i: head in i.heads)
         if linked is not None:
             return Resolution(linked.entity, linked.entity.name, "speaker:description-link", 0.85)
         if m.plural or head in word_set("groups.txt"):
             return self._resolve_group_noun(m, head)
+        if m.possessive and m.in_quote and quote_speaker is not None and _first_person_owner(m):
+            owner = quote_speaker.name
+            name = f"{owner}’ {head}" if owner.endswith("s") else f"{owner}’s {head}"
+            return Resolution(None, name, "speaker:my-relation", 0.6)
         if m.possessive or head in word_set("relational_nouns.txt"):
             return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
         last = self._info_of(last_speaker)
-        if last is not None and last.entity.type in ("PERSON", "UNKNOWN") and not last.plural:
+        if last is not None and _person_like(last):
             return Resolution(
                 last.entity, last.entity.name, "speaker:description-last-speaker", 0.7
             )
-        info = self._salient(m, lambda i: i.entity.type == "PERSON" and not i.plural)
+        info = self._salient(m, _person_like)
         if info is not None:
             return Resolution(info.entity, info.entity.name, "speaker:description-salience", 0.6)
         return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
 
     def _resolve_group_noun(self, m: Mention, head: str) -> Resolution:
-        org = self._most_recent(
-            m.start, lambda i: i.entity.type in ("ORG", "GROUP") and any(head in w for w in i.words)
-        )
+        org = self._most_recent(m.start, lambda i: _org_like(i) and any(head in w for w in i.words))
         if org is not None:
             return Resolution(org.entity, org.entity.name, "speaker:group-org", 0.8)
         name = _description_name(m.text)
@@ -340,6 +354,31 @@ class EntityTable:
             if key > best_key:
                 best, best_key = info, key
         return best
+
+
+def _person_like(info: _Info) -> bool:
+    """A single entity that may be a person: typed PERSON, or untyped, or typed ORG by the (noisy)
+    recogniser while its name holds no organisation word ("Tobiah Marsh")."""
+    if info.plural or info.entity.type == "GROUP":
+        return False
+    if info.entity.type in ("PERSON", "UNKNOWN"):
+        return True
+    org = word_set("org_words.txt")
+    words = info.entity.name.lower().replace("’", "'").split()
+    return 2 <= len(words) <= 3 and not any(w.strip(".,'s") in org for w in words)
+
+
+def _first_person_owner(m: Mention) -> bool:
+    """'my mother', 'our coach': a relation of the speaker of the quote it stands in."""
+    return m.text.lower().split(" ", 1)[0] in ("my", "our")
+
+
+def _org_like(info: _Info) -> bool:
+    """An organisation or group: typed so, or untyped with an organisation word in its name."""
+    if info.entity.type in ("ORG", "GROUP"):
+        return True
+    org = word_set("org_words.txt")
+    return info.entity.type == "UNKNOWN" and any(w in org for w in info.entity.name.lower().split())
 
 
 def _name_overlap(words: tuple[str, ...], known: tuple[str, ...]) -> int:

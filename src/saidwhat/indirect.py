@@ -72,11 +72,12 @@ def _content(hit: CueHit) -> tuple[int, int] | None:
 
 def _according_clause(according: Token) -> tuple[int, int] | None:
     """The main clause that 'according to X' modifies, minus that phrase."""
-    head = according.head
-    if not head.tag_.startswith("VB"):
-        return None
-    phrase = {t.i for t in according.subtree}
-    toks = [t for t in head.subtree if t.i not in phrase]
+    sent = according.sent
+    phrase = {according.i, according.i + 1}
+    source = next((c for t in according.children for c in t.children if c.dep_ == "pobj"), None)
+    if source is not None:  # the source's name, not what the parser hung on it
+        phrase |= {t.i for t in source.lefts} | {source.i}
+    toks = [t for t in sent if t.i not in phrase and not t.is_space]
     before = [t for t in toks if t.i < according.i]
     after = [t for t in toks if t.i > according.i]
     side = after if len(after) >= len(before) else before

@@ -61,9 +61,14 @@ def medium_of_prep(prep: Token) -> Medium | None:
         name = _proper_name_in(partner) if partner is not None else None
         if name:
             return Medium(name, "medium:interview-with")
-    phrase = media().get(f"a {pobj.lower_}") or media().get(f"an {pobj.lower_}")
-    if phrase is not None and prep.lower_ in ("in", "during", "at"):
-        return Medium(phrase.split(" ", 1)[1], "medium:in-phrase")
+    if _media_noun(pobj) and prep.lower_ in ("in", "during", "at"):
+        mods = [t for t in pobj.lefts if t.dep_ in ("amod", "compound")]
+        words = (
+            [t.text for t in (*mods, pobj)]
+            if mods and mods[0].i + len(mods) == pobj.i
+            else [pobj.text]
+        )
+        return Medium(" ".join(words), "medium:in-phrase")
     return None
 
 
@@ -92,12 +97,18 @@ def addressee_of_cue(verb: Token, lemma: str) -> str | None:
 
 
 def interview_context(root: Token) -> str | None:
-    """An 'interview with N' phrase anywhere in a sentence (for the context carry-over)."""
+    """'in an interview with N', 'in an essay published on Medium': a medium named anywhere in a
+    sentence, carried over to the subject's later quotes."""
     for tok in root.subtree:
         if tok.dep_ == "prep" and tok.lower_ in ("in", "during"):
             pobj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.lower_ in INTERVIEW_WORDS:
+            if pobj is not None and (pobj.lower_ in INTERVIEW_WORDS or _media_noun(pobj)):
                 found = medium_of_prep(tok)
                 if found is not None:
                     return found.name
     return None
+
+
+def _media_noun(tok: Token) -> bool:
+    table = media()
+    return f"a {tok.lower_}" in table or f"an {tok.lower_}" in table

@@ -98,7 +98,20 @@ def name_chain(tok: Token) -> tuple[Token, Token]:
 def _in_name(tok: Token) -> bool:
     if is_name_token(tok):
         return True
-    return tok.text.lower() in honorifics() and tok.text[:1].isupper()
+    if tok.text.lower() in honorifics() and tok.text[:1].isupper():
+        return True
+    doc = tok.doc
+    if tok.tag_ == "HYPH" and 0 < tok.i < len(doc) - 1:  # "Vane-Okoro"
+        before = doc[tok.i - 1]
+        return not before.whitespace_ and not tok.whitespace_ and is_name_token(doc[tok.i + 1])
+    # "Caldwell Nurses Union": a capitalised common noun between name tokens
+    return (
+        tok.tag_ in ("NNS", "NN")
+        and tok.text[:1].isupper()
+        and 0 < tok.i < len(doc) - 1
+        and is_name_token(doc[tok.i - 1])
+        and is_name_token(doc[tok.i + 1])
+    )
 
 
 def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
@@ -148,7 +161,10 @@ def _coordinations(ch: Chunk) -> Iterator[tuple[Token, Mention]]:
     for tok in ch.doc:
         if tok.dep_ == "conj" or not any(c.dep_ == "conj" for c in tok.children):
             continue
-        parts = [t for t in (tok, *tok.conjuncts) if _is_person_part(t)]
+        items = (tok, *tok.conjuncts)
+        if not any(c.dep_ == "cc" for t in items for c in t.children):
+            continue
+        parts = [p for p in (_person_part(t) for t in items) if p is not None]
         if len(parts) < 2:
             continue
         members = tuple(speaker_mention(ch, t, coordinate=False) for t in parts)
@@ -170,8 +186,14 @@ def _coordinations(ch: Chunk) -> Iterator[tuple[Token, Mention]]:
         )
 
 
-def _is_person_part(tok: Token) -> bool:
-    return is_name_token(tok) or tok.lower_ in ("she", "he", "i")
+def _person_part(tok: Token) -> Token | None:
+    """A coordinated part that names a person: a name, he/she/I, or a noun with a name in
+    apposition ("her brother Kofi Oduya")."""
+    if is_name_token(tok) or tok.lower_ in ("she", "he", "i"):
+        return tok
+    if tok.pos_ == "NOUN":
+        return next((c for c in tok.children if c.dep_ == "appos" and is_name_token(c)), None)
+    return None
 
 
 def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[str, Mention]]:
@@ -185,11 +207,24 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
             subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
             if subj is not None and is_name_token(subj):
                 yield tok.lower_, _name_of(ch, subj)
+        elif tok.like_num and tok.dep_ in ("appos", "amod", "npadvmod") and is_name_token(tok.head):
+            yield (
+                f"{tok.text}-year-old",
+                _name_of(ch, tok.head),
+            )  # "Vane-Okoro, 41," -> the 41-year-old
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.pos_ == "NOUN":
+            subj = _clause_subject(tok.head.head)
+            if subj is not None and is_name_token(subj):
+                yield tok.lower_, _name_of(ch, subj)  # "X was sworn in as mayor" -> the mayor
     heads = _title_heads()
     for mention in names:
         first_word = mention.text.split(" ", 1)[0].lower().rstrip(".")
         if " " in mention.text and first_word in heads:
             yield first_word, mention
+
+
+def _clause_subject(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
 
 
 def _title_heads() -> frozenset[str]:
@@ -250,12 +285,26 @@ def description_mention(ch: Chunk, tok: Token) -> Mention:
         text,
         "description",
         sent=ch.sent_index(tok),
-        head=tok.lower_,
+        head=_hyphenated(tok),
         subject=tok.dep_ in SUBJECT_DEPS,
         in_quote=ch.in_quote(tok),
         plural=tok.tag_ in ("NNS", "NNPS"),
         possessive=any(c.dep_ == "poss" for c in tok.children),
     )
+
+
+def _hyphenated(tok: Token) -> str:
+    """The whole hyphenated word ending at ``tok`` ("41-year-old"), lower-case."""
+    doc = tok.doc
+    start = tok.i
+    while (
+        start >= 2
+        and doc[start - 1].tag_ == "HYPH"
+        and not doc[start - 1].whitespace_
+        and (not doc[start - 2].whitespace_)
+    ):
+        start -= 2
+    return doc[start : tok.i + 1].text.lower()
 
 
 def ner_spans(doc: Doc, base: int) -> list[tuple[int, int, str]]:

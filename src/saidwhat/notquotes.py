@@ -120,6 +120,16 @@ def _sentence_like(content: str) -> bool:
     return bool(_SENTENCE_END_RE.search(core) or _INNER_SENTENCE_RE.search(core))
 
 
+def _title_before_comma(a: _Around) -> bool:
+    """American style puts a comma inside the marks: ``The novel, “A House of Small Weather,” has``.
+    A Title Case string whose only sentence-like sign is that trailing comma is still a title
+    candidate."""
+    core = a.content.rstrip()
+    if not core.endswith((",", ".")) or _INNER_SENTENCE_RE.search(core[:-1]):
+        return False
+    return len(a.words) >= 2 and _title_case(core[:-1].split())
+
+
 def _exclaims(content: str) -> bool:
     """True for a string ending with ? or ! (a title such as "Oklahoma!" needs a clear cue)."""
     return content.rstrip("\"'”’)").endswith(("?", "!"))
@@ -137,6 +147,8 @@ def _title_case(words: list[str]) -> bool:
             continue
         if core[0].isupper():
             seen_capital = True
+        elif n == 0 and core.lower() in ("the", "a", "an") and len(words) > 1:
+            continue
         elif n == 0 or core.lower() not in _cue_set("minor"):
             return False
     return seen_capital
@@ -219,7 +231,22 @@ def _title_rule(a: _Around) -> str | None:
     nxt = _core(a.next_word()).lower()
     if nxt in works or nxt in _cue_set("work_after"):
         return TITLE
+    if _appositive_work(a, works):
+        return TITLE
     return None
+
+
+def _appositive_work(a: _Around, works: frozenset[str]) -> bool:
+    """``“The Glass Orchard,” a new play by …``: a work noun in the apposition right after."""
+    right = a.right.lstrip()
+    if a.content.rstrip().endswith(","):
+        pass
+    elif right.startswith(","):
+        right = right[1:]
+    else:
+        return False
+    words = [_core(w).lower() for w in right.split()[:4]]
+    return bool(words) and words[0] in ("a", "an", "the") and any(w in works for w in words[1:])
 
 
 def _name_rule(a: _Around) -> str | None:
@@ -260,7 +287,9 @@ def classify(text: str, q: QuotedSpan, cue_nearby: bool) -> str | None:
     without any other cue towards quotation, but not clear titles (``the “Cravings” author said``).
     """
     a = _around(text, q)
-    if a is None or not a.words or len(a.words) > MAX_TITLE_WORDS or _sentence_like(a.content):
+    if a is None or not a.words or len(a.words) > MAX_TITLE_WORDS:
+        return None
+    if _sentence_like(a.content) and not _title_before_comma(a):
         return None
     a.cue_nearby = cue_nearby
     for rule in _RULES:

@@ -19,7 +19,14 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from saidwhat import indirect, marks, notquotes
-from saidwhat.attribution import Blocked, Frame, colon_frame, find_frame, opens_sentence
+from saidwhat.attribution import (
+    Blocked,
+    Frame,
+    colon_frame,
+    find_frame,
+    opens_sentence,
+    said_before,
+)
 from saidwhat.cues import lexicon
 from saidwhat.entities import EntityTable, Mention, Resolution
 from saidwhat.errors import SaidwhatError, notice
@@ -287,19 +294,21 @@ class Engine:
                 items.append((m.start, 1, m))
             for head, m in iter_description_links(ch, names):
                 items.append((m.start, 2, (head, m)))
-            for sent in ch.doc.sents:
-                self._note_interview(state, ch, sent.root)
         for _, _, item in sorted(items, key=lambda it: (it[0], it[1])):
             if isinstance(item, tuple):
                 state.table.link_description(*item)
             else:
                 state.table.observe(item)
+        for ch in state.chunks:
+            for sent in ch.doc.sents:
+                self._note_interview(state, ch, sent.root)
 
-    def _note_interview(self, state: _State, ch: Chunk, root: object) -> None:
-        name = interview_context(root)  # type: ignore[arg-type]
+    def _note_interview(self, state: _State, ch: Chunk, root: Token) -> None:
+        """Remember 'X … in an interview with N' so X's later quotes carry N as their medium."""
+        name = interview_context(root)
         if name is None:
             return
-        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)  # type: ignore[attr-defined]
+        subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is None:
             return
         res = state.table.resolve(speaker_mention(ch, subj))
@@ -331,8 +340,12 @@ class Engine:
         if top.para < 0:
             return
         para = state.lay.paragraphs[top.para]
+        last_para = state.lay.paragraphs[
+            max(top.para, _para_index(state.lay, _mark_range(q)[1] - 1))
+        ]
+        bounds = (para[0], last_para[1])  # a multi-paragraph quote's cue follows its last part
         blocked = _blocked(ch, ch.quote_ranges)
-        frame = find_frame(text, ch, open_tok, close_tok, q.close, para, blocked)
+        frame = find_frame(text, ch, open_tok, close_tok, q.close, bounds, blocked)
         if (frame is None or frame.speaker is None) and top.para > 0:
             frame = colon_frame(text, ch, q.open, para, state.lay.paragraphs[top.para - 1], blocked)
         top.record.kind = "direct" if opens_sentence(text, q.open, para[0]) else "partial"
@@ -346,6 +359,8 @@ class Engine:
         prev = before[-1] if before else None
         if prev is not None and prev.para == top.para and prev.entity is not None:
             _inherit(top, prev, "continuation", 0.9)
+        elif (said := said_before(ch, open_tok, para, blocked)) and said.speaker is not None:
+            self._speak(state, top, said, ch, last, None)
         elif prev is not None and _floating(state, top, prev):
             _inherit(top, prev, "floating", 0.75)
         else:
@@ -377,20 +392,26 @@ class Engine:
             self._medium(state, top, frame, ch)
 
     def _medium(self, state: _State, top: _Top, frame: Frame, ch: Chunk) -> None:
+        """The medium stated at the cue, or else the speaker's latest medium before this quote (an
+        interview or essay they gave, or the medium of their previous quote)."""
         assert frame.cue is not None
         rec = top.record
         found = medium_of_cue(frame.cue.verb)
+        rec.addressee = addressee_of_cue(frame.cue.verb, frame.cue.lemma)
         if found is not None:
             rec.medium = found.name
             rec.evidence.append(found.evidence)
+        elif rec.addressee and _outlet_like(ch, rec.addressee, frame):
+            rec.medium = rec.addressee
+            rec.evidence.append("medium:told-outlet")
         elif top.entity is not None and top.q.depth == 0:
-            ctx = [
-                m for pos, eid, m in state.interviews if eid == top.entity.id and pos < top.q.open
-            ]
+            eid = top.entity.id
+            ctx = [(p, m) for p, e, m in state.interviews if e == eid and p < top.q.open]
             if ctx:
-                rec.medium = ctx[-1]
+                rec.medium = max(ctx)[1]
                 rec.evidence.append("medium:context")
-        rec.addressee = addressee_of_cue(frame.cue.verb, frame.cue.lemma)
+        if rec.medium is not None and top.entity is not None and top.q.depth == 0:
+            state.interviews.append((top.q.open, top.entity.id, rec.medium))
 
     def _attribute_nested(
         self, state: _State, quotes: list[marks.QuotedSpan | None], tops: list[_Top]
@@ -435,6 +456,8 @@ class Engine:
             return
         self._speak(state, top, frame, ch, None, parent.entity)
         top.record.medium = None
+        if top.record.addressee and top.record.addressee.lower() in ("me", "us"):
+            top.record.addressee = parent.record.speaker  # "told me" inside X's quote: X
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -500,7 +523,10 @@ def _cue_nearby(text: str, q: marks.QuotedSpan) -> bool:
 
 
 def _not_quote(text: str, q: marks.QuotedSpan, reason: str) -> NotQuote:
-    return NotQuote(q.start, q.end, text[q.start : q.end], reason)
+    end = q.end
+    while end > q.start and text[end - 1] in ",.;: ":
+        end -= 1
+    return NotQuote(q.start, end, text[q.start : end], reason)
 
 
 def _quote_record(text: str, q: marks.QuotedSpan) -> Quote:
@@ -585,6 +611,18 @@ def _floating(state: _State, top: _Top, prev: _Top) -> bool:
     q = top.q
     rest = state.text[a : q.open] + state.text[_mark_range(q)[1] : b]
     return not rest.strip(" \t\n.,;:—–-\"“”'‘’")
+
+
+def _outlet_like(ch: Chunk, addressee: str, frame: Frame) -> bool:
+    """'told the Daily Planet': an addressee that is a proper name but not a person is the medium."""
+    if not addressee[:1].isupper() or frame.cue is None:
+        return False
+    verb = frame.cue.verb
+    obj = next((t for t in verb.children if t.dep_ in ("dobj", "dative")), None)
+    if obj is None or obj.tag_ not in ("NNP", "NNPS"):
+        return False
+    label = ch.label_at(ch.start(obj), ch.end(obj))
+    return label is None or label in ("ORG", "WORK_OF_ART", "FAC")
 
 
 def _renumber(records: list[Quote]) -> None:
