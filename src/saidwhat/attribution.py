@@ -20,7 +20,7 @@ from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token
 SENT_END = frozenset({".", "!", "?", "…", "..."})
 OPEN_MARKS = frozenset("“‘«‹„‚\"'")
 CLOSE_MARKS = frozenset("”’»›\"'“")
-DASHES = frozenset({"—", "–", "--", "-"})
+DASHES = frozenset({"—", "–", "--", "-", "―", "‒"})
 MAX_FRAME = 40
 SHORT_AFTER = 8
 
@@ -131,8 +131,12 @@ def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
     verb = hit.verb
     for _ in range(4):
         subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not blocked(c)), None)
+        if subj is not None and subj.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+            return verb.head  # "the senator, who said" -> the senator
         if subj is not None:
             return subj
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return verb.head  # "footage of Clinton asking, “…”" -> Clinton
         if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
             return verb.head
         if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acomp") and (
@@ -153,15 +157,20 @@ def _inverted_subject(verb: Token, blocked: Blocked) -> Token | None:
     return None
 
 
-def dash_byline(frame: list[Token]) -> Token | None:
-    """“…” — Jane Doe: the name after a dash that follows the quote."""
-    if len(frame) >= 2 and frame[0].text in DASHES:
-        name = next((t for t in frame[1:4] if is_name_token(t)), None)
-        if name is not None:
-            while name.i + 1 < len(name.doc) and is_name_token(name.doc[name.i + 1]):
-                name = name.doc[name.i + 1]
-            return name
-    return None
+def dash_byline(text: str, close: int | None, frame: list[Token], ch: Chunk) -> Token | None:
+    """“…” — Jane Doe: a name right after a dash that follows the closing mark (the dash may be
+    glued to the mark, "”―Jane", or set off by no-break spaces)."""
+    if close is None:
+        return None
+    name = next((t for t in frame[:5] if is_name_token(t)), None)
+    if name is None:
+        return None
+    gap = text[close + 1 : ch.start(name)].strip(" \t\xa0”’\"'»›")
+    if gap not in DASHES:
+        return None
+    while name.i + 1 < len(name.doc) and is_name_token(name.doc[name.i + 1]):
+        name = name.doc[name.i + 1]
+    return name
 
 
 def content_end_char(text: str, close: int) -> str:
@@ -196,7 +205,7 @@ def find_frame(
         return Frame("cue:after", after_hit, subject_of(after_hit, blocked))
     if before_hit is not None:
         return Frame("cue:before", before_hit, subject_of(before_hit, blocked))
-    byline = dash_byline(after)
+    byline = dash_byline(text, close, after, ch)
     if byline is not None:
         return Frame("cue:dash", None, byline)
     return None

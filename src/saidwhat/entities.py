@@ -12,7 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from saidwhat.lexicons import first_name_genders, honorifics, pronouns, word_set
+from saidwhat.lexicons import (
+    first_name_genders,
+    gendered_nouns,
+    honorifics,
+    pronouns,
+    word_set,
+)
 from saidwhat.records import Entity, EntityType
 
 MentionKind = Literal["name", "pronoun", "description", "group"]
@@ -134,6 +140,7 @@ class EntityTable:
         info = self._by_span.get((name.start, name.end)) or self._observe_name(name)
         if info is not None:
             info.heads.add(head.lower())
+            info.gender = info.gender or gendered_nouns().get(head.lower())
 
     def _note(self, info: _Info, m: Mention) -> None:
         if (m.start, m.end) in self._by_span:
@@ -253,20 +260,23 @@ class EntityTable:
         def fits(i: _Info) -> bool:
             return _person_like(i) and (want is None or i.gender in (None, want))
 
-        last = self._info_of(last_speaker)
-        if last is not None and fits(last):
-            conf = 0.9 if last.gender == want else 0.8
-            return self._learn(last, want, "speaker:pronoun-last-speaker", conf)
         info = self._salient(m, fits)
         if info is not None:
-            return self._learn(info, want, "speaker:pronoun-salience", 0.8)
+            if last_speaker is not None and info.entity is last_speaker:
+                conf = 0.9 if info.gender == want else 0.8
+                return self._learn(info, want, "speaker:pronoun-last-speaker", conf, m)
+            return self._learn(info, want, "speaker:pronoun-salience", 0.8, m)
         return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
 
-    def _learn(self, info: _Info, gender: str | None, evidence: str, conf: float) -> Resolution:
-        """A he/she resolution also tells the entity's gender, so a later pronoun of the other
-        gender goes elsewhere."""
+    def _learn(
+        self, info: _Info, gender: str | None, evidence: str, conf: float, m: Mention
+    ) -> Resolution:
+        """A he/she resolution also tells the entity's gender (so a later pronoun of the other
+        gender goes elsewhere) and is a mention of it (so salience follows the text)."""
         if gender and info.gender is None:
             info.gender = gender
+        if not m.in_quote:
+            self._note(info, m)
         return Resolution(info.entity, info.entity.name, evidence, conf)
 
     def _resolve_they(self, m: Mention) -> Resolution:
@@ -297,7 +307,7 @@ class EntityTable:
         head = m.head.lower()
         linked = self._most_recent(m.start, lambda i: head in i.heads)
         if linked is not None:
-            return Resolution(linked.entity, linked.entity.name, "speaker:description-link", 0.85)
+            return self._learn(linked, None, "speaker:description-link", 0.85, m)
         if m.plural or head in word_set("groups.txt"):
             return self._resolve_group_noun(m, head)
         if m.possessive and m.in_quote and quote_speaker is not None and _first_person_owner(m):
@@ -308,12 +318,10 @@ class EntityTable:
             return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
         last = self._info_of(last_speaker)
         if last is not None and _person_like(last):
-            return Resolution(
-                last.entity, last.entity.name, "speaker:description-last-speaker", 0.7
-            )
+            return self._learn(last, None, "speaker:description-last-speaker", 0.7, m)
         info = self._salient(m, _person_like)
         if info is not None:
-            return Resolution(info.entity, info.entity.name, "speaker:description-salience", 0.6)
+            return self._learn(info, None, "speaker:description-salience", 0.6, m)
         return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
 
     def _resolve_group_noun(self, m: Mention, head: str) -> Resolution:

@@ -49,3 +49,13 @@ def media() -> dict[str, str]:
 def honorifics() -> frozenset[str]:
     """Titles dropped from names ("Sen.", "Dr.")."""
     return word_set("honorifics.txt")
+
+
+@cache
+def gendered_nouns() -> dict[str, str]:
+    """Noun -> 'f' or 'm' ("brother" -> m)."""
+    out: dict[str, str] = {}
+    for line in data_lines("gendered_nouns.txt"):
+        noun, _, gender = line.partition("\t")
+        out[noun.strip()] = gender.strip()
+    return out

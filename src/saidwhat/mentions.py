@@ -127,7 +127,7 @@ def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
         sent=ch.sent_index(first),
         label=ch.label_at(start, end),
         words=name_words(text),
-        subject=root.dep_ in SUBJECT_DEPS,
+        subject=root.dep_ in SUBJECT_DEPS and not any(c.dep_ == "conj" for c in root.children),
         in_quote=ch.in_quote(first),
         plural=last.tag_ == "NNPS",
     )

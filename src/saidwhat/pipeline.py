@@ -614,7 +614,7 @@ def _floating(state: _State, top: _Top, prev: _Top) -> bool:
 
 
 def _outlet_like(ch: Chunk, addressee: str, frame: Frame) -> bool:
-    """'told the Daily Planet': an addressee that is a proper name but not a person is the medium."""
+    """"Told the Daily Planet": a proper-name addressee that is not a person is the medium."""
     if not addressee[:1].isupper() or frame.cue is None:
         return False
     verb = frame.cue.verb

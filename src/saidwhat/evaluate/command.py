@@ -46,8 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--subset",
         choices=SUBSETS,
         default="all",
-        help="quote-mark: only quotations opening with a quote mark (gold), direct or partial "
-        "quotes (system); all: every quotation (default)",
+        help="quote-mark: only quotations opening with a quote mark (gold), direct quotes "
+        "(system); all: every quotation (default)",
     )
     parser.add_argument("--limit", type=_positive, metavar="N", help="score the first N articles")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -56,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--model", metavar="NAME", help="spaCy pipeline for the extraction")
     parser.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
     parser.add_argument("--save-system", type=Path, metavar="PATH", help="write system JSONL here")
+    parser.add_argument(
+        "--named-speakers",
+        action="store_true",
+        help="with --polnear: score speakers against the project's canonical-name annotation "
+        "(evaluate/annotations; annotated articles only, named speakers only)",
+    )
 
 
 def _positive(value: str) -> int:
@@ -116,7 +122,19 @@ def _load_gold(args: argparse.Namespace) -> tuple[Records, dict[str, Any]]:
     if args.polnear:
         corpus = read_polnear(args.polnear, args.split, limit=args.limit)
         info = {"polnear": {"split": args.split, **corpus.stats.to_dict()}}
-        return {str(r["id"]): r for r in corpus.records}, info
+        records = {str(r["id"]): r for r in corpus.records}
+        if getattr(args, "named_speakers", False):
+            from saidwhat.evaluate.speakers import (
+                apply_speaker_annotations,
+                load_speaker_annotations,
+            )
+
+            annotated = apply_speaker_annotations(
+                list(records.values()), load_speaker_annotations()
+            )
+            records = {str(r["id"]): r for r in annotated}
+            info["named_speakers"] = {"annotated_articles": len(records)}
+        return records, info
     records = load_records(Path(args.paths[0]))
     if args.limit is not None:
         records = dict(list(records.items())[: args.limit])
