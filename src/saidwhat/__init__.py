@@ -19,6 +19,7 @@ __all__ = [
     "Notice",
     "Quote",
     "RawArticle",
+    "Store",
     "extract",
     "extract_many",
 ]
@@ -45,3 +46,12 @@ def extract_many(records: Any, *, model: str | None = None, jobs: int = 1) -> An
 
     raws = (r if isinstance(r, RawArticle) else RawArticle(**r) for r in records)
     return run(raws, model=model or DEFAULT_MODEL, jobs=jobs)
+
+
+def __getattr__(name: str) -> Any:
+    """``saidwhat.Store`` (the corpus store), imported on first use: DuckDB loads only then."""
+    if name == "Store":
+        from saidwhat.store.api import Store
+
+        return Store
+    raise AttributeError(f"module 'saidwhat' has no attribute {name!r}")

@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     eval_command.add_arguments(ev)
     ev.set_defaults(func=eval_command.run)
+    from saidwhat.store.commands import register as register_store_commands
+
+    register_store_commands(sub)
     return parser
 
 
