@@ -111,6 +111,7 @@ class _Latest:
     content_hash: str
     run_id: str | None
     batch_no: int
+    seen_run: str | None
 
 
 @dataclass(slots=True)
@@ -292,14 +293,17 @@ class Ingest:
                     self._error(notice("E106", f"{where}: {raw.id}", raw.id), where)
                 continue
             last = latest.get(raw.id)
+            run = self.summary.run_id
             if last is not None and last.content_hash == digest:
-                if last.run_id == self.summary.run_id and last.batch_no > self._start_batch:
+                if last.run_id == run and last.batch_no > self._start_batch:
                     self._duplicate()
                 else:
                     self.summary.unchanged += 1
                     self.counters.unchanged += 1
+                    self._inflight[raw.id] = digest
+                    self.writer.mark_seen(raw.id)
                 continue
-            if last is not None and last.run_id == self.summary.run_id:
+            if last is not None and run in (last.run_id, last.seen_run):
                 self._error(notice("E106", f"{where}: {raw.id}", raw.id), where)
                 continue
             self._inflight[raw.id] = digest
@@ -317,11 +321,11 @@ class Ingest:
     def _latest(self, ids: list[str]) -> dict[str, _Latest]:
         assert self.con is not None
         rows = self.con.execute(
-            "SELECT article_id, version, content_hash, run_id, batch_no FROM articles "
+            "SELECT article_id, version, content_hash, run_id, batch_no, seen_run FROM articles "
             "WHERE is_latest AND article_id IN (SELECT unnest($1::VARCHAR[]))",
             [sorted(set(ids))],
         ).fetchall()
-        return {str(r[0]): _Latest(int(r[1]), str(r[2]), r[3], int(r[4])) for r in rows}
+        return {str(r[0]): _Latest(int(r[1]), str(r[2]), r[3], int(r[4]), r[5]) for r in rows}
 
     def _duplicate(self) -> None:
         self.summary.duplicates += 1
@@ -377,7 +381,7 @@ class Ingest:
         due = time.monotonic() - self._last_flush >= self.options.batch_seconds
         if (
             len(w.articles) >= self.options.batch_articles
-            or len(w.errors) >= 1000
+            or len(w.errors) + len(w.seen) >= 5000
             or (due and w.pending)
         ):
             self._flush()
@@ -387,6 +391,8 @@ class Ingest:
         if not w.pending:
             return
         flushed = [p.key for p in w.articles]
+        for aid in w.seen:
+            self._inflight.pop(aid, None)
         versions = sum(1 for _, v in flushed if v > 1)
         result = w.flush()
         self._last_flush = time.monotonic()

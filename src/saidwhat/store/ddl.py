@@ -9,6 +9,8 @@ Tables (columns of the export tables plus bookkeeping):
 - ``articles``, ``mentions``, ``article_speakers``, ``errors``: the export tables, plus
   ``run_id`` / ``batch_no`` (which run and which committed batch stored a row), ``is_latest``
   (the newest version of its article) and ``superseded_batch`` (the batch that superseded it);
+  ``articles.seen_run`` is the last run that met the article unchanged (so a run can tell that an
+  id it already met comes back with another text, even after a kill and resume);
   ``mentions.mention_seq`` numbers mentions in the order they were stored.
 - ``quotation_reps`` / ``quotation_keys``: each corpus-level quotation's representative text and
   its candidate keys (see :mod:`saidwhat.store.identity`).
@@ -46,7 +48,7 @@ CREATE TABLE articles (
     author VARCHAR, text VARCHAR NOT NULL, body_start INTEGER NOT NULL, source VARCHAR,
     ingested_at TIMESTAMPTZ NOT NULL, quote_count INTEGER NOT NULL, warnings VARCHAR[],
     run_id VARCHAR, batch_no BIGINT NOT NULL, is_latest BOOLEAN NOT NULL,
-    superseded_batch BIGINT,
+    superseded_batch BIGINT, seen_run VARCHAR,
     PRIMARY KEY (article_id, version)
 );
 CREATE TABLE mentions (

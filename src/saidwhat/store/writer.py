@@ -24,6 +24,7 @@ _EXTRA = {
         pa.field("batch_no", pa.int64()),
         pa.field("is_latest", pa.bool_()),
         pa.field("superseded_batch", pa.int64()),
+        pa.field("seen_run", pa.string()),
     ],
     "mentions": [
         pa.field("mention_seq", pa.int64()),
@@ -115,6 +116,7 @@ class Writer:
     articles: list[Prepared] = field(default_factory=list)
     errors: list[Row] = field(default_factory=list)
     sources: list[Row] = field(default_factory=list)
+    seen: list[str] = field(default_factory=list)
     batch_no: int = 0
     next_seq: int = 0
 
@@ -127,10 +129,14 @@ class Writer:
     @property
     def pending(self) -> int:
         """Rows waiting for the next flush."""
-        return len(self.articles) + len(self.errors) + len(self.sources)
+        return len(self.articles) + len(self.errors) + len(self.sources) + len(self.seen)
 
     def add(self, prepared: Prepared) -> None:
         self.articles.append(prepared)
+
+    def mark_seen(self, article_id: str) -> None:
+        """Record that this run met ``article_id`` unchanged."""
+        self.seen.append(article_id)
 
     def add_error(
         self, source: str, code: str, message: str, article_id: str | None = None
@@ -155,6 +161,12 @@ class Writer:
         try:
             if superseded:
                 self._supersede(superseded, batch_no)
+            if self.seen:
+                self.con.execute(
+                    "UPDATE articles SET seen_run = $2 "
+                    "WHERE is_latest AND article_id IN (SELECT unnest($1::VARCHAR[]))",
+                    [sorted(set(self.seen)), self.run_id],
+                )
             for name, rows in tables.items():
                 insert(self.con, name, rows, "OR IGNORE" if name == "errors" else "")
             for row in self.sources:
@@ -172,7 +184,7 @@ class Writer:
         self.batch_no = batch_no
         self.next_seq += result.mentions
         result.sources = len(self.sources)
-        self.articles, self.errors, self.sources = [], [], []
+        self.articles, self.errors, self.sources, self.seen = [], [], [], []
         return result
 
     def _rows(self, batch_no: int, now: dt.datetime, result: FlushResult) -> dict[str, list[Row]]:

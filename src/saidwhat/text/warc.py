@@ -29,13 +29,18 @@ def read_warc(stream: IO[bytes], origin: str) -> Iterator[RawArticle | Notice]:
     offset = 0
     try:
         for record in records:
-            offset = records.get_record_offset()
             if record.rec_type not in _READ:
+                offset = records.get_record_offset()
                 continue
-            where = f"{origin}@{offset}"
             url = record.rec_headers.get_header("WARC-Target-URI")
             kind, status = _content_type(record)
-            payload = record.content_stream().read()
+            payload = record.content_stream().read()  # read before asking for the offset
+            offset = records.get_record_offset()
+            where = f"{origin}@{offset}"
+            missing = getattr(record.raw_stream, "limit", 0)
+            if missing:  # the file ended inside this record
+                yield notice("E102", f"{where}: record cut short ({missing} bytes missing)", url)
+                return
             if status is not None and not 200 <= status < 300:
                 yield notice("E103", f"{where}: HTTP {status}", url)
                 continue
