@@ -21,12 +21,75 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-_SYLLABLES = tuple(
-    "al bri cor dan el fen gar hal is jor kel lin mar nor os pel quin ros sal tor ul var wen "
-    "yar zel bel cas dor fal gil hen ivo kas lor mel nev orr pim rav sen tam ul vik".split(" ")
+_SYLLABLES = (
+    "al",
+    "bri",
+    "cor",
+    "dan",
+    "el",
+    "fen",
+    "gar",
+    "hal",
+    "is",
+    "jor",
+    "kel",
+    "lin",
+    "mar",
+    "nor",
+    "os",
+    "pel",
+    "quin",
+    "ros",
+    "sal",
+    "tor",
+    "ul",
+    "var",
+    "wen",
+    "yar",
+    "zel",
+    "bel",
+    "cas",
+    "dor",
+    "fal",
+    "gil",
+    "hen",
+    "ivo",
+    "kas",
+    "lor",
+    "mel",
+    "nev",
+    "orr",
+    "pim",
+    "rav",
+    "sen",
+    "tam",
+    "vik",
 )
-_PLACES = tuple("Alder Brook Cedar Dale Elm Fern Glen Harbor Iron Juniper Kestrel Lark".split(" "))
-_PAPERS = tuple("Courier Ledger Gazette Herald Tribune Sentinel Chronicle Dispatch Post".split(" "))
+_PLACES = (
+    "Alder",
+    "Brook",
+    "Cedar",
+    "Dale",
+    "Elm",
+    "Fern",
+    "Glen",
+    "Harbor",
+    "Iron",
+    "Juniper",
+    "Kestrel",
+    "Lark",
+)
+_PAPERS = (
+    "Courier",
+    "Ledger",
+    "Gazette",
+    "Herald",
+    "Tribune",
+    "Sentinel",
+    "Chronicle",
+    "Dispatch",
+    "Post",
+)
 _FILLER = (
     "The council met on {day} to discuss the plan, which has divided residents for months. "
     "Officials said the figures would be published later in the week. "
