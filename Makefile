@@ -17,6 +17,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/saidwhat extract examples/*.txt --pretty
+	$(BIN)/saidwhat ingest examples --db saidwhat.duckdb --quiet
+	@echo ""
+	@echo "The examples are in the store saidwhat.duckdb. To read them in a browser, run"
+	@echo "    $(BIN)/saidwhat serve --db saidwhat.duckdb"
+	@echo "and open http://127.0.0.1:8000/ (search, articles, speakers, overview, 'Try it')."
 
 # The whole suite: style, types, then the tests (quality gates included when ../shared exists).
 test: lint typecheck
@@ -33,7 +38,7 @@ check: test
 
 lock:
 	pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
-		--extra dev --strip-extras -o requirements.lock pyproject.toml
+		--extra dev --extra serve --strip-extras -o requirements.lock pyproject.toml
 
 # Throughput benchmark (textacy vs saidwhat) in its own venv: textacy is not a runtime dependency.
 BENCH_VENV := .venv-bench

@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     from saidwhat.store.commands import register as register_store_commands
 
     register_store_commands(sub)
+    from saidwhat.serve.command import register as register_serve
+
+    register_serve(sub)
     return parser
 
 
