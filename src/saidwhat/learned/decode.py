@@ -1,0 +1,160 @@
+"""From BIO tags to attributions: tag runs become source, cue and content spans, and every content
+is grouped with the cue (and that cue's source) it belongs to.
+
+Grouping works on token indices, dependency heads and sentence ids only, so it can be checked on
+hand-built tag sequences. A content belongs to the cue linked to it in the parse (the cue governs
+the content's root, as in "said (that) CLAUSE", or the cue hangs off the content, as in
+"according to X, CLAUSE"), else to the nearest cue of the sentences it covers, else to the nearest
+cue at most :data:`MAX_SENT_GAP` sentences away. A source goes with the cue whose verb it is the
+subject of, else the nearest cue in its sentence. All contents of one cue form one attribution (a
+quotation split by its attribution has two content spans); a content with no cue near it is an
+attribution without cue or source; a cue without content is dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+MAX_SENT_GAP = 1
+"""How many sentences away a content may find its cue when its own sentences have none."""
+HEAD_STEPS = 3
+"""How many head steps count as a parse link between a span and a cue."""
+
+
+@dataclass(slots=True)
+class TagSpan:
+    """A run of tokens with one role: ``first`` and ``last`` are token indices (inclusive)."""
+
+    role: str
+    first: int
+    last: int
+    tokens: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Group:
+    """One attribution: a cue (maybe none), a source (maybe none) and one or more contents."""
+
+    cue: TagSpan | None
+    source: TagSpan | None
+    contents: list[TagSpan]
+
+
+def spans_from_tags(tags: Sequence[str], order: Sequence[int] | None = None) -> list[TagSpan]:
+    """The role runs of one tagged sequence (``order``: the token index of each tag; default
+    0, 1, 2, …). An ``I-`` tag that does not continue its role starts a run (lenient BIO)."""
+    index = list(order) if order is not None else list(range(len(tags)))
+    out: list[TagSpan] = []
+    current: TagSpan | None = None
+    for tag, i in zip(tags, index, strict=True):
+        if tag == "O":
+            current = None
+            continue
+        prefix, _, role = tag.partition("-")
+        if current is not None and prefix == "I" and current.role == role:
+            current.last = i
+            current.tokens.append(i)
+            continue
+        current = TagSpan(role, i, i, [i])
+        out.append(current)
+    return out
+
+
+def span_root(span: TagSpan, heads: Sequence[int]) -> int:
+    """The span's token whose head lies outside the span (the first such; else its first)."""
+    inside = set(span.tokens)
+    for i in span.tokens:
+        if heads[i] not in inside or heads[i] == i:
+            return i
+    return span.first
+
+
+def _climbs_to(start: int, targets: set[int], heads: Sequence[int], steps: int) -> bool:
+    i = start
+    for _ in range(steps):
+        j = heads[i]
+        if j == i:
+            return False
+        if j in targets:
+            return True
+        i = j
+    return False
+
+
+def parse_linked(span: TagSpan, cue: TagSpan, heads: Sequence[int]) -> bool:
+    """Whether the parse ties the span to the cue: the span's root climbs to a cue token, or the
+    cue's root climbs into the span, within :data:`HEAD_STEPS` head steps."""
+    cue_tokens = set(cue.tokens)
+    if _climbs_to(span_root(span, heads), cue_tokens, heads, HEAD_STEPS):
+        return True
+    return _climbs_to(span_root(cue, heads), set(span.tokens), heads, HEAD_STEPS)
+
+
+def _distance(span: TagSpan, cue: TagSpan) -> int:
+    if cue.last < span.first:
+        return span.first - cue.last
+    if cue.first > span.last:
+        return cue.first - span.last
+    return 0
+
+
+def _content_cost(
+    content: TagSpan, cue: TagSpan, heads: Sequence[int], sents: Sequence[int]
+) -> float | None:
+    """Lower is better; None when the cue is too far away."""
+    lo, hi = sents[content.first], sents[content.last]
+    s = sents[cue.first]
+    if lo <= s <= hi and parse_linked(content, cue, heads):
+        return _distance(content, cue) / 1000
+    if lo <= s <= hi:
+        return 1 + _distance(content, cue) / 1000
+    gap = lo - s if s < lo else s - hi
+    if gap > MAX_SENT_GAP:
+        return None
+    # A following cue ("… .” she said.) is likelier than a preceding one.
+    return 2 + gap + (0.5 if s < lo else 0.0) + _distance(content, cue) / 1000
+
+
+def _source_cost(
+    source: TagSpan, cue: TagSpan, heads: Sequence[int], sents: Sequence[int]
+) -> float | None:
+    if parse_linked(source, cue, heads):
+        return _distance(source, cue) / 1000
+    if sents[source.first] == sents[cue.first] or sents[source.last] == sents[cue.last]:
+        return 1 + _distance(source, cue) / 1000
+    return None
+
+
+def group_spans(
+    spans: Sequence[TagSpan], heads: Sequence[int], sents: Sequence[int]
+) -> list[Group]:
+    """Attributions from the spans of one chunk (token indices into ``heads`` and ``sents``), in
+    the order of their first content."""
+    cues = [s for s in spans if s.role == "CUE"]
+    groups: dict[int, Group] = {k: Group(c, None, []) for k, c in enumerate(cues)}
+    loose: list[Group] = []
+    for content in (s for s in spans if s.role == "CON"):
+        best: tuple[float, int] | None = None
+        for k, cue in enumerate(cues):
+            cost = _content_cost(content, cue, heads, sents)
+            if cost is not None and (best is None or cost < best[0]):
+                best = (cost, k)
+        if best is None:
+            loose.append(Group(None, None, [content]))
+        else:
+            groups[best[1]].contents.append(content)
+    sources = [s for s in spans if s.role == "SRC"]
+    for k, cue in enumerate(cues):
+        choice: tuple[float, TagSpan] | None = None
+        for src in sources:
+            cost = _source_cost(src, cue, heads, sents)
+            if cost is not None and (choice is None or cost < choice[0]):
+                choice = (cost, src)
+        if choice is not None:
+            groups[k].source = choice[1]
+    out = [g for g in groups.values() if g.contents] + loose
+    for g in out:
+        g.contents.sort(key=lambda c: c.first)
+    out.sort(key=lambda g: g.contents[0].first)
+    return out

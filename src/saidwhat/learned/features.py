@@ -1,0 +1,290 @@
+"""Token tables and CRF features for the learned attribution tagger.
+
+A :class:`TokenTable` is everything the tagger needs from one analysed chunk (a spaCy ``Doc`` and
+its offset in the article): token offsets, dependency heads, sentence ids, the paragraphs that
+are tagged as sequences, and one list of string features per token. It holds no spaCy objects, so
+it can be pickled, cached and built by hand in tests.
+
+Features (all binary, as ``name=value`` strings): the word, its shape and suffix, part-of-speech
+tag and dependency label, the head's tag, label and word, whether the word is a cue form (the
+engine's cue lexicon plus the cue words learned from the training data), the dependency relation
+below the nearest cue ancestor (``ccomp``: inside a reported clause; ``nsubj``: the speaker), the
+side of the sentence's cue the token stands on, quote-mark depth, and the rule engine's own output
+(which tokens its quotes mark as content, speaker and cue). Window features repeat a few of these
+for the neighbours at ±1 and ±2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+from saidwhat.cues import lexicon
+from saidwhat.mentions import Chunk
+from saidwhat.records import Quote
+
+OPEN_MARKS = frozenset("“«„")
+CLOSE_MARKS = frozenset("”»")
+STRAIGHT_MARKS = frozenset('"')
+MAX_ANCESTORS = 8
+"""How far up the head chain the nearest cue ancestor is looked for."""
+
+# Rule roles painted on characters (0: none); higher codes win where rule spans overlap.
+_R_NONE, _R_NEST, _R_IND, _R_PART, _R_DIR, _R_SRC, _R_CUE = range(7)
+_R_NAMES = ("-", "nest", "ind", "part", "dir", "src", "cue")
+_KIND_CODE = {"nested": _R_NEST, "indirect": _R_IND, "partial": _R_PART, "direct": _R_DIR}
+
+
+@dataclass(slots=True)
+class TokenTable:
+    """One chunk's tokens as plain lists (offsets are relative to ``text``; ``base`` makes them
+    article offsets). ``sequences`` are the paragraphs (token indices, whitespace left out);
+    ``features`` has one list per token (empty for whitespace)."""
+
+    base: int
+    text: str
+    starts: list[int]
+    ends: list[int]
+    heads: list[int]
+    sents: list[int]
+    sequences: list[list[int]]
+    features: list[list[str]] = field(default_factory=list)
+
+    def span_chars(self, first: int, last: int) -> tuple[int, int]:
+        """Article offsets from the start of token ``first`` to the end of token ``last``."""
+        return self.base + self.starts[first], self.base + self.ends[last]
+
+
+def shape(word: str) -> str:
+    """A short word shape: ``Xx`` for "Hello", ``x`` for "hello", ``d`` for "2016", ``X`` for
+    "NYPD"; punctuation stays itself (first character)."""
+    if not word:
+        return ""
+    out: list[str] = []
+    for ch in word:
+        if ch.isupper():
+            c = "X"
+        elif ch.islower():
+            c = "x"
+        elif ch.isdigit():
+            c = "d"
+        else:
+            c = ch
+        if not out or out[-1] != c:
+            out.append(c)
+        if len(out) >= 4:
+            break
+    return "".join(out)
+
+
+def cue_class(lower: str, learned: frozenset[str]) -> str | None:
+    """``speech``/``write``/``belief``/``phrase`` from the engine's lexicon, ``learned`` for a cue
+    word of the training data, else None."""
+    cue = lexicon().word(lower)
+    if cue is not None:
+        return cue.cls
+    if lower in learned:
+        return "learned"
+    return None
+
+
+def _paint_rules(
+    size: int, base: int, quotes: Iterable[Quote]
+) -> tuple[bytearray, set[int], set[int]]:
+    """Per-character rule roles of one chunk, and the chunk offsets where a rule content span
+    starts and ends."""
+    roles = bytearray(size)
+    begins: set[int] = set()
+    ends: set[int] = set()
+
+    def paint(a: int, b: int, code: int) -> None:
+        lo, hi = max(a - base, 0), min(b - base, size)
+        for i in range(lo, hi):
+            if roles[i] < code:
+                roles[i] = code
+
+    for q in quotes:
+        code = _KIND_CODE.get(q.kind, _R_IND)
+        for a, b in q.spans:
+            if b > base and a < base + size:
+                paint(a, b, code)
+                begins.add(a - base)
+                ends.add(b - base)
+        for a, b in q.speaker_spans:
+            if b > base and a < base + size:
+                paint(a, b, _R_SRC)
+        for a, b in q.cue_spans:
+            if b > base and a < base + size:
+                paint(a, b, _R_CUE)
+    return roles, begins, ends
+
+
+def _token_rule(roles: bytearray, start: int, end: int) -> int:
+    best = 0
+    for i in range(start, min(end, len(roles))):
+        if roles[i] > best:
+            best = roles[i]
+    return best
+
+
+def table_from_chunk(
+    chunk: Chunk, rule_quotes: Sequence[Quote], learned: frozenset[str] = frozenset()
+) -> TokenTable:
+    """The token table of one chunk, features included (``learned``: extra cue words)."""
+    doc: Doc = chunk.doc
+    n = len(doc)
+    sent_ids: list[int] = doc.user_data.get("sent_ids") or _sent_ids(doc)
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t.text) for t in doc]
+    heads = [t.head.i for t in doc]
+    table = TokenTable(chunk.base, chunk.text, starts, ends, heads, list(sent_ids), [])
+    seq: list[int] = []
+    spaces = [t.is_space for t in doc]
+    for t in doc:
+        if spaces[t.i]:
+            if "\n" in t.text and seq:
+                table.sequences.append(seq)
+                seq = []
+            continue
+        seq.append(t.i)
+    if seq:
+        table.sequences.append(seq)
+    table.features = _features(chunk, table, rule_quotes, learned, spaces, n)
+    return table
+
+
+def _sent_ids(doc: Doc) -> list[int]:
+    ids = [0] * len(doc)
+    for k, sent in enumerate(doc.sents):
+        for t in sent:
+            ids[t.i] = k
+    return ids
+
+
+def _features(
+    chunk: Chunk,
+    table: TokenTable,
+    rule_quotes: Sequence[Quote],
+    learned: frozenset[str],
+    spaces: list[bool],
+    n: int,
+) -> list[list[str]]:
+    doc = chunk.doc
+    low = [t.lower_ for t in doc]
+    tags = [t.tag_ for t in doc]
+    deps = [t.dep_ for t in doc]
+    heads = table.heads
+    cues = [cue_class(w, learned) for w in low]
+    # Rules' roles per token.
+    roles, r_begin, r_end = _paint_rules(len(chunk.text), chunk.base, rule_quotes)
+    rule = [_token_rule(roles, table.starts[i], table.ends[i]) for i in range(n)]
+    in_quote = [chunk.in_quote(t) for t in doc]
+    # Nearest cue ancestor and the relation just below it.
+    anc_rel: list[str] = ["none"] * n
+    anc_dist: list[int] = [0] * n
+    for i in range(n):
+        child, j = i, heads[i]
+        for step in range(1, MAX_ANCESTORS + 1):
+            if j == child:
+                break
+            if cues[j] is not None and tags[j][:1] in ("V", "N", "I"):
+                anc_rel[i] = deps[child]
+                anc_dist[i] = step
+                break
+            child, j = j, heads[j]
+    # Sentence facts: cue positions, quote marks.
+    sent_cues: dict[int, list[int]] = {}
+    sent_quote: set[int] = set()
+    for i in range(n):
+        s = table.sents[i]
+        if cues[i] is not None and tags[i][:1] == "V":
+            sent_cues.setdefault(s, []).append(i)
+        if low[i] and (low[i][0] in OPEN_MARKS or low[i][0] in CLOSE_MARKS or low[i] == '"'):
+            sent_quote.add(s)
+    out: list[list[str]] = [[] for _ in range(n)]
+    for seq in table.sequences:
+        depth = 0
+        straight = 0
+        base_feats: list[list[str]] = []
+        for k, i in enumerate(seq):
+            w = low[i]
+            qm = ""
+            if w in OPEN_MARKS:
+                qm, depth = "open", depth + 1
+            elif w in CLOSE_MARKS:
+                qm, depth = "close", max(depth - 1, 0)
+            elif w in STRAIGHT_MARKS:
+                straight ^= 1
+                qm = "open" if straight else "close"
+            inside = depth > 0 or straight == 1
+            s = table.sents[i]
+            rel = "none"
+            if s in sent_cues:
+                cs = sent_cues[s]
+                if i in cs:
+                    rel = "C"
+                elif all(c > i for c in cs):
+                    rel = "L"
+                elif all(c < i for c in cs):
+                    rel = "R"
+                else:
+                    rel = "M"
+            r = rule[i]
+            f = [
+                "b",
+                "w=" + w,
+                "s=" + shape(doc[i].text),
+                "x=" + w[-3:],
+                "t=" + tags[i],
+                "d=" + deps[i],
+                "ht=" + tags[heads[i]],
+                "hd=" + deps[heads[i]],
+                "hw=" + low[heads[i]],
+                "td=" + tags[i] + "|" + deps[i],
+                "cue=" + (cues[i] or "-"),
+                "hcue=" + (cues[heads[i]] or "-"),
+                "anc=" + anc_rel[i],
+                "ancd=" + str(min(anc_dist[i], 4)),
+                "rel=" + rel,
+                "relt=" + rel + "|" + tags[i][:2],
+                "q=" + str(int(inside)),
+                "iq=" + str(int(in_quote[i])),
+                "qm=" + qm,
+                "sq=" + str(int(s in sent_quote)),
+                "r=" + _R_NAMES[r],
+                "ra=" + _R_NAMES[r] + "|" + anc_rel[i],
+            ]
+            if table.starts[i] in r_begin:
+                f.append("rB")
+            if table.ends[i] in r_end:
+                f.append("rE")
+            if k == 0:
+                f.append("pfirst")
+            if i == 0 or table.sents[i - 1] != s:
+                f.append("sfirst")
+            if i + 1 >= n or table.sents[i + 1] != s:
+                f.append("slast")
+            base_feats.append(f)
+        m = len(seq)
+        for k, i in enumerate(seq):
+            f = base_feats[k]
+            for off in (-2, -1, 1, 2):
+                p = k + off
+                if 0 <= p < m:
+                    j = seq[p]
+                    f.append(f"{off}w={low[j]}")
+                    f.append(f"{off}t={tags[j]}")
+                    if off in (-1, 1):
+                        f.append(f"{off}r={_R_NAMES[rule[j]]}")
+                        f.append(f"{off}cue={cues[j] or '-'}")
+                        f.append(f"{off}d={deps[j]}")
+                else:
+                    f.append(f"{off}w=<pad>")
+            prev = low[seq[k - 1]] if k > 0 else "<s>"
+            nxt = low[seq[k + 1]] if k + 1 < m else "</s>"
+            f.append("bw=" + prev + "|" + low[i])
+            f.append("fw=" + low[i] + "|" + nxt)
+            out[i] = f
+    return out

@@ -1,0 +1,195 @@
+"""The learned attribution tagger: a linear-chain CRF over the spaCy tokens of each paragraph.
+
+Usage from the engine::
+
+    from saidwhat.learned.tagger import Tagger
+
+    tagger = Tagger.load()                              # cached; the model shipped in the package
+    quotes = tagger.attributions(chunks, rule_quotes)   # PolNeAR-style Quote records
+
+``chunks`` are the engine's analysed chunks of one article (``saidwhat.mentions.Chunk``) and
+``rule_quotes`` the rule engine's quotes for it (they are features, and lend resolved speakers,
+medium and addressee). Every returned quote is one attribution in PolNeAR's convention: its
+``spans`` are the content (quote marks, "that" and all; several spans when the attribution splits
+it), ``speaker_spans`` the source and ``cue_spans`` the cue; ``kind`` is ``direct``, ``partial``
+or ``indirect`` from the quote marks; ``confidence`` is the calibrated probability that the
+content is found (at least 80% of it) and ``evidence`` starts with ``crf``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite  # type: ignore[import-untyped]
+
+from saidwhat.evaluate.metrics import quote_kind
+from saidwhat.learned.decode import Group, TagSpan, group_spans, spans_from_tags
+from saidwhat.learned.features import TokenTable, table_from_chunk
+from saidwhat.mentions import Chunk
+from saidwhat.records import Quote
+
+MODEL_NAME = "attribution"
+"""Basename of the shipped model: ``attribution.crfsuite`` (weights) and ``attribution.json``."""
+
+
+def model_dir() -> Path:
+    """The package folder holding the shipped models."""
+    return Path(str(files("saidwhat").joinpath("data", "models")))
+
+
+@dataclass(slots=True)
+class Calibration:
+    """Logistic calibration of a raw confidence: ``sigmoid(sum(w * x) + bias)`` over
+    :func:`confidence_inputs`."""
+
+    weights: list[float] = field(default_factory=lambda: [4.0, 0.0, 0.0, 0.0])
+    bias: float = -2.0
+
+    def __call__(self, inputs: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, inputs, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+
+@dataclass(slots=True)
+class Tagged:
+    """One token table with its predicted tags and the marginal of each tagged token's tag."""
+
+    table: TokenTable
+    tags: list[str]
+    marginals: list[float]
+    other_con: list[float]
+    """Per token: probability of ``I-CON`` (read at the token after a content span)."""
+
+
+class Tagger:
+    """A loaded CRF model and its metadata (learned cue words, calibration)."""
+
+    def __init__(self, model_path: Path | str, meta: dict[str, Any] | None = None) -> None:
+        self.model_path = str(model_path)
+        self.meta: dict[str, Any] = dict(meta or {})
+        self.learned: frozenset[str] = frozenset(self.meta.get("learned_cues") or [])
+        cal = self.meta.get("calibration") or {}
+        self.calibration = Calibration(**cal) if cal else Calibration()
+        self._crf = pycrfsuite.Tagger()
+        self._crf.open(self.model_path)
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> Tagger:
+        """The model at ``path`` (a ``.crfsuite`` file beside its ``.json``), by default the one
+        shipped in the package; loaded once per process and path."""
+        target = Path(path) if path is not None else model_dir() / f"{MODEL_NAME}.crfsuite"
+        return _load(str(target.resolve()))
+
+    @classmethod
+    def from_files(cls, model: Path | str, meta_path: Path | str | None = None) -> Tagger:
+        """A fresh (uncached) tagger from a model file and its metadata JSON (if any)."""
+        meta_file = Path(meta_path) if meta_path else Path(model).with_suffix(".json")
+        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.exists() else {}
+        return cls(model, meta)
+
+    # -- inference ------------------------------------------------------------------------------
+    def tables(self, chunks: Sequence[Chunk], rule_quotes: Sequence[Quote]) -> list[TokenTable]:
+        """Token tables (features included) of one article's chunks."""
+        return [table_from_chunk(ch, rule_quotes, self.learned) for ch in chunks]
+
+    def tag(self, table: TokenTable) -> Tagged:
+        """Tag every paragraph of one table."""
+        n = len(table.starts)
+        tags = ["O"] * n
+        marg = [1.0] * n
+        icon = [0.0] * n
+        crf = self._crf
+        for seq in table.sequences:
+            crf.set(pycrfsuite.ItemSequence([table.features[i] for i in seq]))
+            out = crf.tag()
+            for k, (i, tag) in enumerate(zip(seq, out, strict=True)):
+                tags[i] = tag
+                if tag != "O" or (k > 0 and out[k - 1] != "O"):
+                    marg[i] = crf.marginal(tag, k)
+                    icon[i] = crf.marginal("I-CON", k)
+        return Tagged(table, tags, marg, icon)
+
+    def attributions(self, chunks: Sequence[Chunk], rule_quotes: Sequence[Quote]) -> list[Quote]:
+        """Every attribution of one article, as PolNeAR-style quotes in text order."""
+        out: list[Quote] = []
+        for table in self.tables(chunks, rule_quotes):
+            out.extend(self.quotes_from(self.tag(table), rule_quotes))
+        out.sort(key=lambda q: q.start)
+        for k, q in enumerate(out, start=1):
+            q.id = f"L{k}"
+        return out
+
+    def quotes_from(self, tagged: Tagged, rule_quotes: Sequence[Quote]) -> list[Quote]:
+        """Quote records from one tagged table."""
+        table = tagged.table
+        spans: list[TagSpan] = []
+        for seq in table.sequences:
+            spans.extend(spans_from_tags([tagged.tags[i] for i in seq], seq))
+        groups = group_spans(spans, table.heads, table.sents)
+        return [
+            quote_from_group(table, g, rule_quotes, self.calibration(confidence_inputs(tagged, g)))
+            for g in groups
+        ]
+
+
+@cache
+def _load(path: str) -> Tagger:
+    return Tagger.from_files(path)
+
+
+def confidence_inputs(tagged: Tagged, group: Group) -> list[float]:
+    """Raw confidence signals of one attribution: mean tag marginal over its content tokens, the
+    marginal of the content's first tag, the probability that no content continues after its last
+    token, and the cue's mean tag marginal (0.5 without a cue)."""
+    toks = [i for c in group.contents for i in c.tokens]
+    mean = sum(tagged.marginals[i] for i in toks) / max(len(toks), 1)
+    first = min(tagged.marginals[c.first] for c in group.contents)
+    n = len(tagged.tags)
+    stops = [1.0 - tagged.other_con[c.last + 1] if c.last + 1 < n else 1.0 for c in group.contents]
+    cue = 0.5
+    if group.cue is not None:
+        cue = sum(tagged.marginals[i] for i in group.cue.tokens) / len(group.cue.tokens)
+    return [mean, first, min(stops), cue]
+
+
+def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a[0] < e and s < a[1] for s, e in spans)
+
+
+def quote_from_group(
+    table: TokenTable, group: Group, rule_quotes: Sequence[Quote], confidence: float
+) -> Quote:
+    """One attribution record (article offsets); speaker name and entity, medium and addressee
+    come from a rule quote with the same source (or cue) when there is one."""
+    base = table.base
+    spans = [table.span_chars(c.first, c.last) for c in group.contents]
+    text = " ".join(table.text[a - base : b - base] for a, b in spans)
+    rel = [(a - base, b - base) for a, b in spans]
+    kind = quote_kind(table.text, rel)
+    q = Quote(id="", spans=spans, text=text, kind=kind, confidence=round(confidence, 3))  # type: ignore[arg-type]
+    q.evidence.append("crf")
+    if group.cue is not None:
+        cue = table.span_chars(group.cue.first, group.cue.last)
+        q.cue_spans = [cue]
+        q.cue = table.text[cue[0] - base : cue[1] - base]
+        match = next((r for r in rule_quotes if _overlaps(cue, r.cue_spans)), None)
+        if match is not None:
+            q.medium, q.addressee = match.medium, match.addressee
+    else:
+        q.evidence.append("crf:no-cue")
+    if group.source is not None:
+        src = table.span_chars(group.source.first, group.source.last)
+        q.speaker_spans = [src]
+        q.speaker = table.text[src[0] - base : src[1] - base]
+        match = next((r for r in rule_quotes if _overlaps(src, r.speaker_spans)), None)
+        if match is not None and match.speaker:
+            q.speaker, q.speaker_id = match.speaker, match.speaker_id
+            q.evidence.append("speaker:rules")
+    return q
