@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.ingest.runner import Options, ingest
-from saidwhat.ingest.worker import DEFAULT_EXTRACTOR
-from saidwhat.pipeline import DEFAULT_MODEL
+from saidwhat.ingest.worker import DEFAULT_EXTRACTOR, DEFAULT_MODEL
 from saidwhat.store.db import DEFAULT_DB
-from saidwhat.text.tables import Columns
+
+if TYPE_CHECKING:
+    from saidwhat.ingest.runner import Options
 
 
 def _positive(value: str) -> int:
@@ -60,10 +61,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     tables.add_argument("--author-column", default="author", metavar="NAME")
     parser.add_argument("--extractor", default=DEFAULT_EXTRACTOR, help=argparse.SUPPRESS)
     parser.add_argument("--progress", choices=("bar", "log", "quiet"), help=argparse.SUPPRESS)
+    parser.add_argument("--log-every", type=float, default=10.0, help=argparse.SUPPRESS)
 
 
 def options(args: argparse.Namespace) -> Options:
     """The run's :class:`Options` from parsed arguments."""
+    from saidwhat.ingest.runner import Options
+    from saidwhat.text.tables import Columns
+
     columns = Columns(
         text=args.text_column,
         id=args.id_column,
@@ -82,11 +87,14 @@ def options(args: argparse.Namespace) -> Options:
         batch_articles=args.batch,
         rescan=args.rescan,
         progress="quiet" if args.quiet else args.progress,
+        log_every=args.log_every,
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``saidwhat ingest``."""
+    from saidwhat.ingest.runner import ingest
+
     try:
         summary = ingest(args.paths, options(args))
     except SaidwhatError as exc:

@@ -36,8 +36,7 @@ import duckdb
 from saidwhat.errors import CODES, notice
 from saidwhat.ingest.progress import Counters, Progress
 from saidwhat.ingest.sources import Reading, SourceFile, walk
-from saidwhat.ingest.worker import DEFAULT_EXTRACTOR, Extraction, Failure, Result
-from saidwhat.pipeline import DEFAULT_MODEL
+from saidwhat.ingest.worker import DEFAULT_EXTRACTOR, DEFAULT_MODEL, Extraction, Failure, Result
 from saidwhat.records import Notice, RawArticle
 from saidwhat.store import db, identity, index
 from saidwhat.store.rows import Identity
@@ -62,6 +61,7 @@ class Options:
     rescan: bool = False
     sync_index: bool = True
     progress: str | None = None
+    log_every: float = 10.0
 
 
 @dataclass(slots=True)
@@ -164,7 +164,9 @@ class Ingest:
         started = time.monotonic()
         found = walk(self.paths)
         self.summary.unsupported = found.unsupported
-        self.progress = Progress(opts.progress, total_bytes=found.total_bytes)
+        self.progress = Progress(
+            opts.progress, total_bytes=found.total_bytes, log_every=opts.log_every
+        )
         self.con = con = db.connect(opts.db, read_only=False)
         self.summary.run_id, self.summary.resumed = self._begin_run(con, found.files)
         self.writer = Writer(con, self.summary.run_id)

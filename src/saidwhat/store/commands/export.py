@@ -7,9 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from saidwhat.store import db
 from saidwhat.store.commands.common import add_db, guarded
-from saidwhat.store.export import FORMATS, export
+
+FORMATS = ("parquet", "csv", "jsonl")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,6 +21,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     def body() -> int:
+        from saidwhat.store import db
+        from saidwhat.store.export import export
+
         con = db.connect(args.db, read_only=True)
         try:
             counts = export(con, args.out, args.format, overwrite=args.overwrite)

@@ -7,9 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from saidwhat.store import db, index
 from saidwhat.store.commands.common import add_db, guarded
-from saidwhat.store.export import import_export
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +17,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     def body() -> int:
+        from saidwhat.store import db, index
+        from saidwhat.store.export import import_export
+
         counts = import_export(args.export, args.db)
         con = db.connect(args.db, read_only=True)
         try:
