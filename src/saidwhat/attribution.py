@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from saidwhat.cues import lemma_of, lexicon
-from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token
+from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token, is_nominal, is_noun
 
 SENT_END = frozenset({".", "!", "?", "…", "..."})
 OPEN_MARKS = frozenset("“‘«‹„‚\"'")
@@ -135,12 +135,12 @@ def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
             return verb.head  # "the senator, who said" -> the senator
         if subj is not None:
             return subj
-        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ == "acl" and (is_noun(verb.head) or is_name_token(verb.head)):
             return verb.head  # "footage of Clinton asking, “…”" -> Clinton
-        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        if verb.dep_ == "relcl" and (is_noun(verb.head) or is_name_token(verb.head)):
             return verb.head
         if verb.dep_ in ("conj", "xcomp", "advcl", "ccomp", "acomp") and (
-            verb.head.tag_.startswith("VB") or verb.head.pos_ == "ADJ"
+            verb.head.tag_.startswith("VB") or verb.head.tag_.startswith("JJ")
         ):
             verb = verb.head
             continue
@@ -152,7 +152,7 @@ def _inverted_subject(verb: Token, blocked: Blocked) -> Token | None:
     for tok in verb.doc[verb.i + 1 : verb.i + 6]:
         if blocked(tok) or tok.text in SENT_END or tok.text == ",":
             return None
-        if tok.pos_ in ("PROPN", "NOUN", "PRON") and tok.dep_ not in ("compound", "poss"):
+        if is_nominal(tok) and tok.dep_ not in ("compound", "poss"):
             return tok
     return None
 

@@ -79,6 +79,21 @@ def number_sentences(doc: Doc) -> int:
     return count
 
 
+NOUN_TAGS = frozenset({"NN", "NNS"})
+PROPN_TAGS = frozenset({"NNP", "NNPS"})
+PRON_TAGS = frozenset({"PRP", "WP"})
+
+
+def is_noun(tok: Token) -> bool:
+    """A common noun, from the fine-grained tag (the engine does not run the attribute ruler)."""
+    return tok.tag_ in NOUN_TAGS
+
+
+def is_nominal(tok: Token) -> bool:
+    """A noun, proper noun or pronoun."""
+    return tok.tag_ in NOUN_TAGS or tok.tag_ in PROPN_TAGS or tok.tag_ in PRON_TAGS
+
+
 def is_name_token(tok: Token) -> bool:
     return tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper()
 
@@ -191,7 +206,7 @@ def _person_part(tok: Token) -> Token | None:
     apposition ("her brother Kofi Oduya")."""
     if is_name_token(tok) or tok.lower_ in ("she", "he", "i"):
         return tok
-    if tok.pos_ == "NOUN":
+    if is_noun(tok):
         return next((c for c in tok.children if c.dep_ == "appos" and is_name_token(c)), None)
     return None
 
@@ -203,7 +218,7 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
             pair = _appos_pair(tok)
             if pair is not None:
                 yield pair[0].lower_, _name_of(ch, pair[1])
-        elif tok.dep_ == "attr" and tok.pos_ == "NOUN" and tok.head.lower_ in _COPULAS:
+        elif tok.dep_ == "attr" and is_noun(tok) and tok.head.lower_ in _COPULAS:
             subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
             if subj is not None and is_name_token(subj):
                 yield tok.lower_, _name_of(ch, subj)
@@ -212,7 +227,7 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
                 f"{tok.text}-year-old",
                 _name_of(ch, tok.head),
             )  # "Vane-Okoro, 41," -> the 41-year-old
-        elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.pos_ == "NOUN":
+        elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and is_noun(tok):
             subj = _clause_subject(tok.head.head)
             if subj is not None and is_name_token(subj):
                 yield tok.lower_, _name_of(ch, subj)  # "X was sworn in as mayor" -> the mayor
@@ -233,9 +248,9 @@ def _title_heads() -> frozenset[str]:
 
 def _appos_pair(tok: Token) -> tuple[Token, Token] | None:
     head = tok.head
-    if tok.pos_ == "NOUN" and is_name_token(head):
+    if is_noun(tok) and is_name_token(head):
         return tok, head
-    if is_name_token(tok) and head.pos_ == "NOUN":
+    if is_name_token(tok) and is_noun(head):
         return head, tok
     return None
 

@@ -92,7 +92,8 @@ class Engine:
         self.ner_scope = ner_scope
         names = self.nlp.pipe_names
         own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
-        self._skip = [n for n in ("ner", "lemmatizer") if n in names] + own
+        # Only the parse and tags are needed in the main pass; NER runs later where it is needed.
+        self._skip = [n for n in ("ner", "lemmatizer", "attribute_ruler") if n in names] + own
         self._ner: Any = self.nlp.get_pipe("ner") if "ner" in names else None
 
     # -- public ---------------------------------------------------------------------------------
@@ -614,7 +615,7 @@ def _floating(state: _State, top: _Top, prev: _Top) -> bool:
 
 
 def _outlet_like(ch: Chunk, addressee: str, frame: Frame) -> bool:
-    """"Told the Daily Planet": a proper-name addressee that is not a person is the medium."""
+    """ "Told the Daily Planet": a proper-name addressee that is not a person is the medium."""
     if not addressee[:1].isupper() or frame.cue is None:
         return False
     verb = frame.cue.verb
