@@ -69,12 +69,15 @@ def _article(raw: RawArticle) -> Article:
             cue = after.group(1) or after.group(4)
             name = after.group(2) or after.group(3)
             nstart = after.start(2) if after.group(2) else after.start(3)
+            said = name
             name = full.get(name, name)
             if " " in name:
                 full[name.split()[-1]] = name
             ent = entities.get(name)
             if ent is None:
                 ent = entities[name] = Entity(id=f"E{len(entities) + 1}", name=name, type="PERSON")
+            if said != name and said not in ent.aliases:
+                ent.aliases.append(said)
             ent.mentions.append((nstart, nstart + len(after.group(2) or after.group(3))))
             quote.speaker, quote.speaker_id, quote.cue = name, ent.id, cue.split()[0]
             quote.speaker_spans = [ent.mentions[-1]]
