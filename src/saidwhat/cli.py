@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
     from saidwhat.serve.command import register as register_serve
 
     register_serve(sub)
+    from saidwhat.scale.command import register as register_spark  # docs/spark.md
+
+    register_spark(sub)
     return parser
 
 

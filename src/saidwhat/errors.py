@@ -38,6 +38,10 @@ CODES: dict[str, str] = {
     "E110": "not a saidwhat export",
     "E111": "record could not be stored",
     "W101": "search index is behind the store",
+    # scale-out on Spark (saidwhat.scale): codes from 201 on
+    "E201": "PySpark or Java is not available",
+    "E202": "Spark output folder is not a saidwhat output",
+    "E203": "Spark job failed",
 }
 
 
