@@ -38,7 +38,10 @@ check: test
 
 lock:
 	pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
-		--extra dev --extra serve --strip-extras -o requirements.lock pyproject.toml
+		--extra dev --extra serve --extra spark --strip-extras -o requirements.lock pyproject.toml
+	pip-compile --quiet --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--extra dev --extra serve --extra spark --extra bench --strip-extras \
+		-o requirements-bench.lock pyproject.toml
 
 # Throughput benchmark (textacy vs saidwhat) in its own venv: textacy is not a runtime dependency.
 BENCH_VENV := .venv-bench
