@@ -61,8 +61,10 @@ def assign_quotations(
     new_reps: list[Row] = []
     new_keys: list[Row] = []
     for it in items:
-        candidates = {q for k in it.print.keys for q in by_key.get(k, ())}
-        best = _best(it, [reps[q] for q in sorted(candidates) if q in reps])
+        best = _exact(it, by_key.get(it.print.keys[0], ()), reps)
+        if best is None:
+            candidates = {q for k in it.print.keys[1:] for q in by_key.get(k, ())}
+            best = _best(it, [reps[q] for q in sorted(candidates) if q in reps])
         if best is None:
             best = identity.short_id("Q", it.seed)
             reps[best] = _Rep(best, it.print.norm, it.ref)
@@ -93,6 +95,18 @@ def _load_reps(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, _Rep]
         [sorted(ids)],
     ).fetchall()
     return {str(q): _Rep(str(q), str(n), SpeakerRef(s, u, bool(loc))) for q, n, s, u, loc in rows}
+
+
+def _exact(item: QuoteItem, ids: Sequence[str], reps: dict[str, _Rep]) -> str | None:
+    """The first quotation with the very same normalised text and a compatible speaker (the
+    common case: one quotation reported again), without computing any similarity."""
+    words = len(item.print.norm.split())
+    for q in ids:
+        rep = reps.get(q)
+        same = rep is not None and rep.norm == item.print.norm
+        if same and identity.speakers_compatible(item.ref, rep.ref, words):  # type: ignore[union-attr]
+            return q
+    return None
 
 
 def _best(item: QuoteItem, reps: list[_Rep]) -> str | None:

@@ -44,6 +44,7 @@ def connect(db: str | Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         raise SaidwhatError("E001", f"{path}: {text.splitlines()[0]}") from exc
     except duckdb.Error as exc:
         raise SaidwhatError("E001", f"{path}: {str(exc).splitlines()[0]}") from exc
+    con.execute("SET enable_progress_bar = false")  # no bar of DuckDB's own on our output
     if read_only:
         version = ddl.stored_version(con)
         if version != ddl.STORE_VERSION:

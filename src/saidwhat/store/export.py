@@ -50,6 +50,7 @@ def _select(table: str) -> str:
 def _batches(con: duckdb.DuckDBPyConnection, table: str) -> Iterator[pa.RecordBatch]:
     """The table's rows as canonical Arrow batches (partition columns appended)."""
     cursor = con.cursor()  # its own connection: no unfinished result of ``con`` in the way
+    cursor.execute("SET enable_progress_bar = false")
     reader: pa.RecordBatchReader = cursor.sql(_select(table)).to_arrow_reader(_BATCH)
     target = _with_partitions(table)
     for batch in reader:
@@ -260,6 +261,7 @@ def _derive(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"UPDATE article_speakers SET is_latest = true WHERE {latest}")
     con.execute("UPDATE articles a SET superseded_batch = 1 WHERE NOT a.is_latest")
     reader = con.cursor()
+    reader.execute("SET enable_progress_bar = false")
     reps = reader.execute(
         "SELECT quotation_id, arg_min(text, mention_seq), arg_min(speaker_id, mention_seq), "
         "arg_min(speaker, mention_seq) FROM mentions GROUP BY 1 ORDER BY min(mention_seq)"

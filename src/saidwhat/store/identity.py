@@ -124,11 +124,7 @@ def tokens(text: str) -> list[str]:
 
 
 def _token_hashes(words: Sequence[str]) -> U64:
-    return np.fromiter(
-        (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words),
-        dtype=np.uint64,
-        count=len(words),
-    )
+    return np.array([zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words], np.uint64)
 
 
 def _shingles(words: Sequence[str], size: int) -> U64:
@@ -138,28 +134,48 @@ def _shingles(words: Sequence[str], size: int) -> U64:
         size = max(1, len(h))
     n = len(h) - size + 1
     out = np.zeros(max(n, 0), dtype=np.uint64)
-    for j in range(size):
-        out = out * _MIX + h[j : j + n] + np.uint64(j + 1)
+    with np.errstate(over="ignore"):
+        for j in range(size):
+            out = out * _MIX + h[j : j + n] + np.uint64(j + 1)
     return np.unique(out)
+
+
+def _permute(shingles: U64, perms: int) -> U64:
+    """Each shingle hash under ``perms`` hash functions (rows: shingles, columns: functions)."""
+    with np.errstate(over="ignore"):
+        h = shingles[:, None] * _A[None, :perms] + _B[None, :perms]
+        h ^= h >> np.uint64(31)
+    return h
 
 
 def minhash(shingles: U64, perms: int) -> U64:
     """The MinHash signature (``perms`` values) of a set of 64-bit shingle hashes."""
     if len(shingles) == 0:
         return np.full(perms, np.iinfo(np.uint64).max, dtype=np.uint64)
+    return np.asarray(_permute(shingles, perms).min(axis=0), dtype=np.uint64)
+
+
+_BAND_MIX = _RNG.integers(1, 2**63, size=(64, 64), dtype=np.uint64) | np.uint64(1)
+
+
+def band_keys_many(signatures: U64, bands: int, tag: int) -> npt.NDArray[np.int64]:
+    """LSH band keys of many signatures at once (``n x perms`` -> ``n x bands`` signed 64-bit):
+    each band's values combined with odd multipliers, then mixed."""
+    n, perms = signatures.shape
+    rows = perms // bands
     with np.errstate(over="ignore"):
-        h = shingles[:, None] * _A[None, :perms] + _B[None, :perms]
-        h ^= h >> np.uint64(31)
-    return np.asarray(h.min(axis=0), dtype=np.uint64)
+        parts = signatures.reshape(n, bands, rows) * _BAND_MIX[tag % 64, :rows]
+        key = parts.sum(axis=2, dtype=np.uint64) + np.arange(bands, dtype=np.uint64) * _MIX
+        key ^= key >> np.uint64(29)
+        key *= _MIX
+        key ^= key >> np.uint64(32)
+    return np.asarray(key.view(np.int64), dtype=np.int64)
 
 
 def band_keys(signature: U64, bands: int, tag: str) -> list[int]:
     """LSH band keys: one signed 64-bit key per band of the signature."""
-    rows = len(signature) // bands
-    return [
-        hash64(f"{tag}{b}:" + signature[b * rows : (b + 1) * rows].tobytes().hex())
-        for b in range(bands)
-    ]
+    keys = band_keys_many(signature.reshape(1, -1), bands, sum(map(ord, tag)))
+    return [int(k) for k in keys[0]]
 
 
 # --- quotations ----------------------------------------------------------------------------------
@@ -175,16 +191,35 @@ class QuotePrint:
 
 def quote_print(text: str) -> QuotePrint:
     """Normalised text and candidate keys: exact, LSH bands (4+ words), head/tail (6+ words)."""
-    words = tokens(text)
-    norm = " ".join(words)
-    keys = [hash64("x:" + norm)]
-    if len(words) >= MIN_FUZZY_TOKENS:
-        sig = minhash(_shingles(words, 2), QUOTE_PERMS)
-        keys += band_keys(sig, QUOTE_BANDS, "q")
-    if len(words) >= MIN_ANCHOR_TOKENS:
-        keys.append(hash64("h:" + " ".join(words[:MIN_ANCHOR_TOKENS])))
-        keys.append(hash64("t:" + " ".join(words[-MIN_ANCHOR_TOKENS:])))
-    return QuotePrint(norm, keys)
+    return quote_prints([text])[0]
+
+
+def quote_prints(texts: Sequence[str]) -> list[QuotePrint]:
+    """:func:`quote_print` of many texts, the MinHash of all of them in one vectorised pass."""
+    all_words = [tokens(t) for t in texts]
+    out = [QuotePrint(" ".join(w), [hash64("x:" + " ".join(w))]) for w in all_words]
+    fuzzy = [i for i, w in enumerate(all_words) if len(w) >= MIN_FUZZY_TOKENS]
+    if fuzzy:
+        flat = [w for i in fuzzy for w in all_words[i]]
+        h = _token_hashes(flat)
+        lengths = np.array([len(all_words[i]) for i in fuzzy])
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        with np.errstate(over="ignore"):
+            pairs = h[:-1] * _MIX + h[1:] + np.uint64(2)
+        keep = np.ones(len(pairs), dtype=bool)
+        keep[ends[:-1] - 1] = False  # a bigram across two quotations
+        pairs = pairs[keep]
+        offsets = starts - np.arange(len(fuzzy))  # each quotation has len - 1 bigrams
+        sigs = np.minimum.reduceat(_permute(pairs, QUOTE_PERMS), offsets, axis=0)
+        keys = band_keys_many(np.asarray(sigs, dtype=np.uint64), QUOTE_BANDS, 7)
+        for row, i in enumerate(fuzzy):
+            out[i].keys += [int(k) for k in keys[row]]
+    for qp, words in zip(out, all_words, strict=True):
+        if len(words) >= MIN_ANCHOR_TOKENS:
+            qp.keys.append(hash64("h:" + " ".join(words[:MIN_ANCHOR_TOKENS])))
+            qp.keys.append(hash64("t:" + " ".join(words[-MIN_ANCHOR_TOKENS:])))
+    return out
 
 
 def similarity(a: str, b: str) -> float:

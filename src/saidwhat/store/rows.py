@@ -84,8 +84,8 @@ def prepare(article: Article, ident: Identity) -> Prepared:
     for quote in article.quotes:
         ref = _speaker(quote, entities, ident.article_id, keys, base, published, article.outlet)
         out.mentions.append(_mention(quote, base, ref, published, article.outlet))
-        out.prints.append(identity.quote_print(quote.text))
         out.speaker_refs.append(ref)
+    out.prints = identity.quote_prints([q.text for q in article.quotes])
     out.speakers = [r for _, r in keys.values()]
     sig = identity.story_signature(article.text[article.body_start :])
     if sig is not None:
