@@ -9,6 +9,7 @@ says which rule decided, so users can read why a speaker was chosen.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -74,8 +75,11 @@ class _Info:
             self.entity.type = max(known.items(), key=lambda kv: kv[1])[0]  # type: ignore[assignment]
 
     def last_before(self, pos: int) -> tuple[int, int, bool] | None:
-        before = [p for p in self.positions if p[0] < pos]
-        return before[-1] if before else None
+        i = bisect_left(self.positions, (pos,))
+        return self.positions[i - 1] if i else None
+
+    def before(self, pos: int) -> list[tuple[int, int, bool]]:
+        return self.positions[: bisect_left(self.positions, (pos,))]
 
 
 def name_words(text: str) -> tuple[str, ...]:
@@ -145,10 +149,8 @@ class EntityTable:
     def _note(self, info: _Info, m: Mention) -> None:
         if (m.start, m.end) in self._by_span:
             return
-        info.positions.append((m.start, m.sent, m.subject))
-        info.positions.sort()
-        info.entity.mentions.append((m.start, m.end))
-        info.entity.mentions.sort()
+        insort(info.positions, (m.start, m.sent, m.subject))
+        insort(info.entity.mentions, (m.start, m.end))
         self._by_span[(m.start, m.end)] = info
 
     def _new(self, name: str, etype: EntityType, **kw: object) -> _Info:
@@ -354,10 +356,10 @@ class EntityTable:
         for info in self._infos:
             if not pred(info):  # type: ignore[operator]
                 continue
-            before = [p for p in info.positions if p[0] < m.start]
+            before = info.before(m.start)
             if not before:
                 continue
-            subj = [p for p in before if p[2] and m.sent - p[1] <= 3]
+            subj = [p for p in before[-12:] if p[2] and m.sent - p[1] <= 3]
             key = (1 if subj else 0, (subj or before)[-1][0])
             if key > best_key:
                 best, best_key = info, key

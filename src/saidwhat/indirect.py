@@ -7,12 +7,14 @@ reported twice.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from spacy.tokens import Token
 
 from saidwhat.attribution import CueHit, cue_at, subject_of
 from saidwhat.entities import EntityTable
 from saidwhat.medium import addressee_of_cue, medium_of_cue
-from saidwhat.mentions import Chunk, speaker_mention
+from saidwhat.mentions import Chunk, in_ranges, speaker_mention
 from saidwhat.records import Entity, Quote
 
 CLAUSE_DEPS = frozenset({"ccomp"})
@@ -51,11 +53,13 @@ def find(
 
 
 def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in ranges)
+    return in_ranges(ranges, pos)
 
 
 def _overlaps(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(a < end and start < b for a, b in ranges)
+    """Whether [start, end) overlaps one of the sorted, non-overlapping ``ranges``."""
+    i = bisect_left(ranges, (end,))
+    return i > 0 and ranges[i - 1][1] > start
 
 
 def _content(hit: CueHit) -> tuple[int, int] | None:
@@ -107,8 +111,8 @@ def _record(
     if subj is None:
         return None
     mention = speaker_mention(ch, subj)
-    last = [e for pos, e in speakers if pos < start]
-    res = table.resolve(mention, last[-1] if last else None)
+    i = bisect_left(speakers, (start,))
+    res = table.resolve(mention, speakers[i - 1][1] if i else None)
     text = ch.text[start - ch.base : end - ch.base]
     toks = hit.tokens
     medium = medium_of_cue(hit.verb)

@@ -6,6 +6,7 @@ original article text (``base`` is the offset of the analysed chunk).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ class Chunk:
     _groups: dict[int, Mention] | None = None
 
     def __post_init__(self) -> None:
+        self.ner_spans.sort()
         if not self.text:
             self.text = self.doc.text
 
@@ -58,14 +60,23 @@ class Chunk:
         return self.sent_base + int(tok.doc.user_data["sent_ids"][tok.i])
 
     def in_quote(self, tok: Token) -> bool:
-        pos = self.start(tok)
-        return any(a <= pos < b for a, b in self.quote_ranges)
+        return in_ranges(self.quote_ranges, self.start(tok))
 
     def label_at(self, start: int, end: int) -> str | None:
-        for a, b, label in self.ner_spans:
+        """The NER label of an entity overlapping [start, end) (spans sorted, binary search)."""
+        i = bisect_right(self.ner_spans, (end,)) - 1
+        while i >= 0 and self.ner_spans[i][1] > start:
+            a, b, label = self.ner_spans[i]
             if a < end and start < b:
                 return label
+            i -= 1
         return None
+
+
+def in_ranges(ranges: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` lies in one of the sorted, non-overlapping ``ranges`` (binary search)."""
+    i = bisect_right(ranges, (pos, 1 << 62)) - 1
+    return i >= 0 and ranges[i][0] <= pos < ranges[i][1]
 
 
 def number_sentences(doc: Doc) -> int:

