@@ -80,7 +80,7 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
 
 class BodyLimit:
     """ASGI middleware: refuse request bodies over ``limit`` bytes with ``413`` (by the declared
-    length, and by counting when the length is not declared), and add the security headers."""
+    length; a body without one is read here up to the limit), and add the security headers."""
 
     def __init__(self, app: ASGIApp, limit: int) -> None:
         self.app = app
@@ -107,31 +107,41 @@ class BodyLimit:
             if too_big:
                 await self._refuse(scope, receive, send_with_headers)
                 return
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
+        if declared is not None or scope.get("method") in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send_with_headers)
+            return
+        # No declared length (chunked): read the body here, up to the limit, then replay it.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise _TooLarge
-            return message
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.limit:
+                await self._refuse(scope, receive, send_with_headers)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
 
-        try:
-            await self.app(scope, counting_receive, send_with_headers)
-        except _TooLarge:
-            await self._refuse(scope, receive, send_with_headers)
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send_with_headers)
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = _error(
             413, "E413", f"request body larger than {self.limit} bytes; send a shorter text"
         )
         await response(scope, receive, send)
-
-
-class _TooLarge(Exception):
-    """Raised inside the app when the body grows past the limit."""
 
 
 def _asset_version() -> str:
@@ -188,6 +198,7 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
     )
+    app.state.reader = reader
     app.add_middleware(BodyLimit, limit=max_body_bytes)
     not_found: dict[int | str, dict[str, Any]] = {
         404: {"model": models.ErrorResponse, "description": "not in the store"}
@@ -218,12 +229,13 @@ def create_app(
     # -- API -----------------------------------------------------------------------------------
 
     @app.get("/api/health", response_model=models.Health, tags=["meta"])
-    def health() -> models.Health:
+    async def health() -> models.Health:
         """Whether the store can be read, and how many articles it holds."""
-        return models.Health(status="ok", store=reader.path.name, articles=reader.articles())
+        articles = await reader.call(reader.articles)
+        return models.Health(status="ok", store=reader.path.name, articles=articles)
 
     @app.get("/api/quotations", response_model=models.QuotationPage, tags=["quotations"])
-    def quotations(
+    async def quotations(
         q: Annotated[
             str | None,
             Query(
@@ -250,17 +262,18 @@ def create_app(
         offset: Offset = 0,
     ) -> models.QuotationPage:
         """Search quotations: full text (ranked) and filters; without text, newest first."""
-        return reader.search(
+        return await reader.call(
+            reader.search,
             q.strip() if q else None,
-            speaker=speaker.strip() if speaker else None,
-            speaker_id=speaker_id or None,
-            outlet=outlet or None,
-            kind=kind,
-            date_from=date_from,
-            date_to=date_to,
-            phrase=phrase,
-            limit=limit,
-            offset=offset,
+            speaker.strip() if speaker else None,
+            speaker_id or None,
+            outlet or None,
+            kind,
+            date_from,
+            date_to,
+            phrase,
+            limit,
+            offset,
         )
 
     @app.get(
@@ -269,12 +282,12 @@ def create_app(
         responses=not_found,
         tags=["quotations"],
     )
-    def quotation(quotation_id: Id) -> models.Quotation:
+    async def quotation(quotation_id: Id) -> models.Quotation:
         """One corpus-level quotation with every article that reports it."""
-        return reader.quotation(quotation_id)
+        return await reader.call(reader.quotation, quotation_id)
 
     @app.get("/api/speakers", response_model=models.SpeakerPage, tags=["speakers"])
-    def speakers(
+    async def speakers(
         q: Annotated[
             str | None,
             Query(max_length=MAX_QUERY_CHARS, description="name or alias words; empty: all"),
@@ -283,7 +296,7 @@ def create_app(
         offset: Offset = 0,
     ) -> models.SpeakerPage:
         """Speakers, most quoted first."""
-        return reader.speakers(q.strip() if q else None, limit, offset)
+        return await reader.call(reader.speakers, q.strip() if q else None, limit, offset)
 
     @app.get(
         "/api/speakers/{speaker_id:path}",
@@ -291,10 +304,10 @@ def create_app(
         responses=not_found,
         tags=["speakers"],
     )
-    def speaker(speaker_id: Id) -> models.SpeakerDetail:
+    async def speaker(speaker_id: Id) -> models.SpeakerDetail:
         """One speaker: aliases, counts, quotations per month, the outlets that quote them.
         Their quotations: ``GET /api/quotations?speaker_id=…``."""
-        return reader.speaker(speaker_id)
+        return await reader.call(reader.speaker, speaker_id)
 
     @app.get(
         "/api/articles/{article_id:path}",
@@ -302,32 +315,33 @@ def create_app(
         responses=not_found,
         tags=["articles"],
     )
-    def article(
+    async def article(
         article_id: Id,
         version: Annotated[
             int | None, Query(ge=1, le=2**31 - 1, description="default: the latest")
         ] = None,
     ) -> models.ArticleView:
         """One article: its text, its quotations with offsets, captions."""
-        return reader.article(article_id, version)
+        return await reader.call(reader.article, article_id, version)
 
     @app.get("/api/outlets", response_model=list[models.OutletCount], tags=["stats"])
-    def outlets() -> list[models.OutletCount]:
+    async def outlets() -> list[models.OutletCount]:
         """Every outlet with its number of quotation mentions, most first."""
-        return reader.outlets()
+        return await reader.call(reader.outlets)
 
     @app.get("/api/stats", response_model=models.Stats, tags=["stats"])
-    def stats(
+    async def stats(
         top: Annotated[int, Query(ge=1, le=100, description="top speakers")] = 10,
     ) -> models.Stats:
         """Totals, quotations per outlet and month, unattributed share, top speakers."""
-        return reader.stats(top)
+        return await reader.call(reader.stats, top)
 
     @app.post(
         "/api/extract",
         response_model=models.ArticleView,
         tags=["extract"],
         responses={
+            400: {"model": models.ErrorResponse, "description": "body is not JSON text"},
             413: {"model": models.ErrorResponse, "description": "text or body too large"},
         },
     )
@@ -337,8 +351,6 @@ def create_app(
             return _error(
                 413, "E413", f"text has {len(body.text)} characters; the limit is {max_text_chars}"
             )
-        if not body.text.strip():
-            return _error(422, "E422", "text is empty")
         metadata = {"published": body.published, "outlet": body.outlet, "title": body.title}
         with engine_lock:
             article = extract(body.text, metadata)

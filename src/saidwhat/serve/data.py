@@ -1,18 +1,23 @@
 """The server's read side: :class:`saidwhat.Store` per worker thread, plus the few queries the
 pages need that the Store API does not offer yet (a thin adapter; see docs/web.md).
 
-DuckDB connections and SQLite connections must not be shared between threads, and the server
-answers requests from a thread pool, so every thread opens its own read-only :class:`Store`
-(DuckDB shares one database instance between them inside the process). Everything here reads;
+DuckDB connections and SQLite connections must not be shared between threads, so queries run on
+a few worker threads that each open their own read-only :class:`Store` (DuckDB shares one
+database instance between them inside the process). Everything here reads;
 the store file is never written by the server. Derived numbers that scan the whole store
 (overview statistics, outlet list) are cached until the store's last committed batch changes.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import concurrent.futures
 import datetime as dt
 import json
+import queue
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -27,6 +32,18 @@ from saidwhat.store.db import meta
 from saidwhat.store.results import SearchHit, SpeakerRow
 
 T = TypeVar("T")
+
+
+_Task = tuple[Callable[..., Any], tuple[Any, ...], "concurrent.futures.Future[Any]"]
+_open_readers: weakref.WeakSet[Reader] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    """Close readers left open (a test without lifespan), so no connection dies with the
+    process."""
+    for reader in list(_open_readers):
+        reader.close()
 
 
 class NotFound(LookupError):
@@ -67,33 +84,88 @@ def _month(value: Any) -> str:
 
 
 class Reader:
-    """Read access to one store for a multi-threaded server."""
+    """Read access to one store for a multi-threaded server.
 
-    def __init__(self, path: str | Path) -> None:
+    Queries run on a fixed set of worker threads, each with its own read-only :class:`Store`
+    (DuckDB and SQLite connections stay in the thread that opened them, and are closed there by
+    :meth:`close`). :meth:`call` hands a query to a free worker and awaits its result.
+    """
+
+    def __init__(self, path: str | Path, workers: int = 8) -> None:
         self.path = Path(path)
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._stores: list[Store] = []
         self._cache: dict[str, tuple[str, Any]] = {}
-        first = self.store()
-        _ = first.index  # brings the search index up to the store once, before serving
+        self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        first = Store(self.path)  # fails early (E001, E108) when the store cannot be read
+        try:
+            _ = first.index  # brings the search index up to the store once, before serving
+        finally:
+            first.close()
+        self.workers = workers
+        self._start()
+
+    def _start(self) -> None:
+        """Start the worker threads (again, after :meth:`close`)."""
+        with self._lock:
+            if self._threads:
+                return
+            for n in range(self.workers):
+                thread = threading.Thread(
+                    target=self._work,
+                    args=(self._tasks,),
+                    name=f"saidwhat-store-{n}",
+                    daemon=True,
+                )
+                thread.start()
+                self._threads.append(thread)
+            _open_readers.add(self)
+
+    def _work(self, tasks: queue.SimpleQueue[_Task | None]) -> None:
+        store: Store | None = None
+        try:
+            while (task := tasks.get()) is not None:
+                fn, args, future = task
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    if store is None:
+                        store = Store(self.path)
+                    self._local.store = store
+                    future.set_result(fn(*args))
+                except BaseException as exc:
+                    future.set_exception(exc)
+        finally:
+            if store is not None:
+                store.close()
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` on a worker thread (where :meth:`store` is that thread's store)."""
+        if not self._threads:
+            self._start()
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._tasks.put((fn, args, future))
+        return await asyncio.wrap_future(future)
 
     def store(self) -> Store:
-        """This thread's store (opened on first use)."""
+        """The store of the worker thread running the current query."""
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.path)
-            self._local.store = store
-            with self._lock:
-                self._stores.append(store)
+            raise RuntimeError("Reader queries run through Reader.call")
         return store
 
     def close(self) -> None:
-        """Close every thread's connections."""
+        """Stop the workers; each closes its own connections. A later :meth:`call` starts new
+        ones (an application's lifespan may run more than once)."""
         with self._lock:
-            for store in self._stores:
-                store.close()
-            self._stores.clear()
+            threads, self._threads = self._threads, []
+            tasks, self._tasks = self._tasks, queue.SimpleQueue()
+            _open_readers.discard(self)
+        for _ in threads:
+            tasks.put(None)
+        for thread in threads:
+            thread.join(timeout=10)
 
     # -- helpers -------------------------------------------------------------------------------
     def _batch(self) -> str:
@@ -116,7 +188,6 @@ class Reader:
     def search(
         self,
         text: str | None,
-        *,
         speaker: str | None,
         speaker_id: str | None,
         outlet: str | None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Kind = Literal["direct", "partial", "indirect", "nested"]
 Span = tuple[int, int]
@@ -222,6 +222,13 @@ class ExtractRequest(_Model):
     published: str | None = Field(None, max_length=40, description="publication date, ISO")
     outlet: str | None = Field(None, max_length=200)
     title: str | None = Field(None, max_length=500)
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text is empty")
+        return value
 
 
 class ErrorBody(_Model):
