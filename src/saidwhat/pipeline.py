@@ -175,7 +175,8 @@ class Engine:
                 if not any(n.code == "W002" for n in article.warnings):
                     article.warnings.append(notice("W002", record_id=raw.id))
                 return article, (lay, marks.MarkResult(), []), []
-            found = marks.pair_quote_marks(text, lay.paragraphs)
+            # the cap guards against marks-only garbage; a long real article keeps all its quotes
+            found = marks.pair_quote_marks(text, lay.paragraphs, max(20_000, len(text) // 25))
             article.warnings.extend(_own(found.notices, raw.id))
             bases, docs = self._make_docs(text, lay)
             if len(docs) > 1:
