@@ -24,8 +24,14 @@ sys.path.insert(0, str(TESTS))
 ROOT = TESTS.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 INSTALL = (
     "apt-get install -y chromium chromium-driver (as root; .ci/run does it), then "
@@ -88,25 +94,34 @@ def server() -> Iterator[str]:
     from test_serve_support import example_store
 
     port = free_port()
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "saidwhat.cli", "serve", "--db", str(example_store()),
-         "--port", str(port)],
-        stdout=log, stderr=log,
-    )
     url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_ready(url, proc)
-        yield url
-    finally:
-        proc.terminate()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "saidwhat.cli",
+                "serve",
+                "--db",
+                str(example_store()),
+                "--port",
+                str(port),
+            ],
+            stdout=log,
+            stderr=log,
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.seek(0)
-        text = log.read().decode(errors="replace")
-        assert "Traceback" not in text, text
+            wait_ready(url, proc)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            log.seek(0)
+            text = log.read().decode(errors="replace")
+    assert "Traceback" not in text, text
 
 
 @pytest.fixture(scope="session")

@@ -42,9 +42,7 @@ def render_ms(page: Any, path: str) -> float:
     for _ in range(3):
         page.goto(path)
         rendered(page)
-        ms = page.evaluate(
-            "performance.getEntriesByName('saidwhat:rendered')[0].startTime"
-        )
+        ms = page.evaluate("performance.getEntriesByName('saidwhat:rendered')[0].startTime")
         best = min(best, float(ms))
     return best
 
@@ -167,13 +165,20 @@ def test_try_it(page: Any) -> None:
 
 
 def test_phone_size_and_speed(browser: Any, server: str) -> None:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=server,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=server, is_mobile=True, has_touch=True
+    )
     page = context.new_page()
     try:
         sid = page.request.get(server + "api/speakers?q=almasi").json()["items"][0]["speaker_id"]
-        for path in ("/", "/?q=library", "/article/01_library_vote", f"/speaker/{sid}",
-                     "/overview", "/try"):
+        for path in (
+            "/",
+            "/?q=library",
+            "/article/01_library_vote",
+            f"/speaker/{sid}",
+            "/overview",
+            "/try",
+        ):
             page.goto(path)
             rendered(page)
             assert no_horizontal_scroll(page), path
@@ -189,8 +194,13 @@ def test_phone_size_and_speed(browser: Any, server: str) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 860}, base_url=server)
     page = context.new_page()
     try:
-        for path in ("/", "/?q=library", "/article/01_library_vote", f"/speaker/{sid}",
-                     "/overview"):
+        for path in (
+            "/",
+            "/?q=library",
+            "/article/01_library_vote",
+            f"/speaker/{sid}",
+            "/overview",
+        ):
             ms = render_ms(page, path)
             assert ms < RENDER_BUDGET_MS, (path, ms)
     finally:
@@ -201,9 +211,10 @@ def test_keyboard_reaches_everything(page: Any) -> None:
     page.goto("/")
     rendered(page)
     assert page.evaluate("document.activeElement.id") == "q"  # the search box has focus
-    assert page.evaluate(
-        "document.querySelector('a, button, input, select, textarea').textContent"
-    ) == "Skip to content"
+    assert (
+        page.evaluate("document.querySelector('a, button, input, select, textarea').textContent")
+        == "Skip to content"
+    )
     page.locator("a.skip").focus()
     seen = set()
     for _ in range(25):
