@@ -510,13 +510,15 @@ function barChart(points, opts) {
   const W = 640, H = 200, padL = 36, padB = 34, padT = 10;
   const max = Math.max(1, ...points.map((p) => p.value));
   const n = Math.max(1, points.length);
-  const bw = (W - padL - 8) / n;
-  const ticks = [0, Math.round(max / 2), max];
+  const slot = (W - padL - 8) / n;
+  const bw = Math.min(slot, 48);
+  const x0 = padL + (slot - bw) * n / 2;
+  const ticks = [...new Set([0, Math.round(max / 2), max])];
   const every = Math.ceil(n / 12);
   const svg = s("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": opts.title },
     ticks.map((t) => { const y = H - padB - (t / max) * (H - padB - padT); return [s("line", { class: "axis", x1: padL, x2: W, y1: y, y2: y }), s("text", { x: padL - 6, y: y + 4, "text-anchor": "end", text: fmtNum.format(t) })]; }),
     points.map((p, i) => {
-      const x = padL + i * bw + bw * 0.12;
+      const x = x0 + i * bw + bw * 0.12;
       let y0 = H - padB;
       const parts = p.stack || [{ value: p.value, cls: "bar" }];
       const rects = parts.map((part) => {
@@ -611,7 +613,8 @@ function shortMonth(ym) {
   return fmtMonth.format(new Date(ym + "-01T00:00:00Z")).replace(" 20", " ’");
 }
 function stat(value, label) {
-  return h("div", { class: "stat" }, h("div", { class: "v", text: typeof value === "number" ? fmtNum.format(value) : value }), h("div", { class: "l", text: label }));
+  const num = typeof value === "number";
+  return h("div", { class: "stat" }, h("div", { class: num ? "v" : "v small", text: num ? fmtNum.format(value) : value }), h("div", { class: "l", text: label }));
 }
 
 /* ---------- overview ---------- */
