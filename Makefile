@@ -60,3 +60,10 @@ bench: $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+# The learned attribution tagger (CRF) trained on PolNeAR train, calibrated and scored on dev;
+# writes src/saidwhat/data/models/attribution.{crfsuite,json} (see docs/model-card.md).
+POLNEAR ?= ../shared/data/polnear/data
+.PHONY: model
+model: $(STAMP)
+	$(BIN)/python -m saidwhat.learned.train --polnear $(POLNEAR)

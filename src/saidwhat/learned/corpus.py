@@ -37,7 +37,7 @@ class CapturingEngine(Engine):
     def _finish(self, article: Article, *args: Any, **kwargs: Any) -> Article:
         self._last = []
         try:
-            return super()._finish(article, *args, **kwargs)  # type: ignore[no-any-return]
+            return super()._finish(article, *args, **kwargs)
         finally:
             self.captured[article.id] = self._last
 

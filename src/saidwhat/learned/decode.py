@@ -18,7 +18,10 @@ from dataclasses import dataclass, field
 
 MAX_SENT_GAP = 1
 """How many sentences away a content may find its cue when its own sentences have none."""
+CROSS_SENTENCE = 2.0
+"""Costs from here on link a content to a cue in another sentence."""
 HEAD_STEPS = 3
+DROP_FAR = False
 """How many head steps count as a parse link between a span and a cue."""
 
 
@@ -126,24 +129,79 @@ def _source_cost(
     return None
 
 
+def _continues(
+    content: TagSpan,
+    spans: Sequence[TagSpan],
+    cues: Sequence[TagSpan],
+    paras: Sequence[int],
+    opening: Sequence[bool],
+) -> int | None:
+    """The cue of a split quotation's first part when ``content`` is its second part: the content
+    opens with a quote mark and, in its paragraph, the span right before it is a cue or source
+    that itself follows a content (“A,” she said. “B.”). Returns the cue's index."""
+    if not opening[content.first]:
+        return None
+    before = [s for s in spans if s.last < content.first and paras[s.first] == paras[content.first]]
+    if not before or before[-1].role == "CON":
+        return None
+    tail = [s for s in before if s.role != "CON"]
+    k = len(before) - 1
+    while k >= 0 and before[k].role != "CON":
+        k -= 1
+    if k < 0:
+        return None
+    # The cue between the earlier content and this one.
+    between = [s for s in before[k + 1 :] if s.role == "CUE"]
+    if len(between) != 1 or not tail:
+        return None
+    return next(i for i, c in enumerate(cues) if c is between[0])
+
+
 def group_spans(
-    spans: Sequence[TagSpan], heads: Sequence[int], sents: Sequence[int]
+    spans: Sequence[TagSpan],
+    heads: Sequence[int],
+    sents: Sequence[int],
+    paras: Sequence[int] | None = None,
+    opening: Sequence[bool] | None = None,
 ) -> list[Group]:
     """Attributions from the spans of one chunk (token indices into ``heads`` and ``sents``), in
-    the order of their first content."""
+    the order of their first content. ``paras`` (paragraph id per token; default: sentence id)
+    and ``opening`` (whether a token is an opening quote mark; default: none) let the second part
+    of a split quotation join the first."""
+    paras = paras if paras is not None else sents
+    opening = opening if opening is not None else [False] * len(heads)
+    spans = sorted(spans, key=lambda s: s.first)
     cues = [s for s in spans if s.role == "CUE"]
     groups: dict[int, Group] = {k: Group(c, None, []) for k, c in enumerate(cues)}
     loose: list[Group] = []
+    far: list[tuple[TagSpan, int]] = []
     for content in (s for s in spans if s.role == "CON"):
         best: tuple[float, int] | None = None
         for k, cue in enumerate(cues):
             cost = _content_cost(content, cue, heads, sents)
             if cost is not None and (best is None or cost < best[0]):
                 best = (cost, k)
+        if best is None or best[0] >= 1:
+            split = _continues(content, spans, cues, paras, opening)
+            if split is not None:
+                best = (0.5, split)
         if best is None:
             loose.append(Group(None, None, [content]))
+        elif best[0] >= CROSS_SENTENCE:
+            far.append((content, best[1]))
         else:
             groups[best[1]].contents.append(content)
+    # A content whose cue is in another sentence joins it only when the cue has no content of
+    # its own sentence.
+    taken: set[int] = set()
+    for content, k in far:
+        if groups[k].contents and k not in taken:
+            if DROP_FAR:
+                continue
+            loose.append(Group(None, None, [content]))
+            continue
+        groups[k].contents.append(content)
+        taken.add(k)
     sources = [s for s in spans if s.role == "SRC"]
     for k, cue in enumerate(cues):
         choice: tuple[float, TagSpan] | None = None

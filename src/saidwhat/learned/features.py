@@ -51,6 +51,10 @@ class TokenTable:
     sents: list[int]
     sequences: list[list[int]]
     features: list[list[str]] = field(default_factory=list)
+    paras: list[int] = field(default_factory=list)
+    """Paragraph (sequence) number per token (-1 for whitespace)."""
+    opening: list[bool] = field(default_factory=list)
+    """Whether each token is an opening double quote mark."""
 
     def span_chars(self, first: int, last: int) -> tuple[int, int]:
         """Article offsets from the start of token ``first`` to the end of token ``last``."""
@@ -151,8 +155,28 @@ def table_from_chunk(
         seq.append(t.i)
     if seq:
         table.sequences.append(seq)
+    table.paras = [-1] * n
+    for k, sq in enumerate(table.sequences):
+        for i in sq:
+            table.paras[i] = k
+    table.opening = _opening_marks(doc, table.sequences)
     table.features = _features(chunk, table, rule_quotes, learned, spaces, n)
     return table
+
+
+def _opening_marks(doc: Doc, sequences: list[list[int]]) -> list[bool]:
+    """Opening double quote marks: curly ones by shape, straight ones by parity per paragraph."""
+    out = [False] * len(doc)
+    for seq in sequences:
+        straight = 0
+        for i in seq:
+            t = doc[i].text
+            if t in OPEN_MARKS:
+                out[i] = True
+            elif t in STRAIGHT_MARKS or t == "''" or t == "``":
+                straight ^= 1
+                out[i] = straight == 1
+    return out
 
 
 def _sent_ids(doc: Doc) -> list[int]:
@@ -181,18 +205,31 @@ def _features(
     roles, r_begin, r_end = _paint_rules(len(chunk.text), chunk.base, rule_quotes)
     rule = [_token_rule(roles, table.starts[i], table.ends[i]) for i in range(n)]
     in_quote = [chunk.in_quote(t) for t in doc]
-    # Nearest cue ancestor and the relation just below it.
+    # Nearest cue ancestor, the relation just below it, and the edges of that child's subtree;
+    # then the relation below the next cue ancestor up (a cue inside reported content).
     anc_rel: list[str] = ["none"] * n
     anc_dist: list[int] = [0] * n
+    anc2_rel: list[str] = ["none"] * n
+    edge: list[str] = [""] * n
     for i in range(n):
         child, j = i, heads[i]
+        found = 0
         for step in range(1, MAX_ANCESTORS + 1):
             if j == child:
                 break
             if cues[j] is not None and tags[j][:1] in ("V", "N", "I"):
-                anc_rel[i] = deps[child]
-                anc_dist[i] = step
-                break
+                if found == 0:
+                    anc_rel[i] = deps[child]
+                    anc_dist[i] = step
+                    sub = doc[child]
+                    if sub.left_edge.i == i:
+                        edge[i] += "L"
+                    if sub.right_edge.i == i:
+                        edge[i] += "R"
+                    found = 1
+                else:
+                    anc2_rel[i] = deps[child]
+                    break
             child, j = j, heads[j]
     # Sentence facts: cue positions, quote marks.
     sent_cues: dict[int, list[int]] = {}
@@ -255,6 +292,10 @@ def _features(
                 "sq=" + str(int(s in sent_quote)),
                 "r=" + _R_NAMES[r],
                 "ra=" + _R_NAMES[r] + "|" + anc_rel[i],
+                "da=" + deps[i] + "|" + anc_rel[i],
+                "a2=" + anc2_rel[i],
+                "e=" + edge[i] + "|" + anc_rel[i],
+                "wa=" + w + "|" + anc_rel[i],
             ]
             if table.starts[i] in r_begin:
                 f.append("rB")

@@ -126,16 +126,21 @@ class Tagger:
             q.id = f"L{k}"
         return out
 
-    def quotes_from(self, tagged: Tagged, rule_quotes: Sequence[Quote]) -> list[Quote]:
-        """Quote records from one tagged table."""
+    def groups(self, tagged: Tagged) -> list[Group]:
+        """The attributions (span groups) of one tagged table."""
         table = tagged.table
         spans: list[TagSpan] = []
         for seq in table.sequences:
             spans.extend(spans_from_tags([tagged.tags[i] for i in seq], seq))
-        groups = group_spans(spans, table.heads, table.sents)
+        return group_spans(spans, table.heads, table.sents, table.paras, table.opening)
+
+    def quotes_from(self, tagged: Tagged, rule_quotes: Sequence[Quote]) -> list[Quote]:
+        """Quote records from one tagged table."""
         return [
-            quote_from_group(table, g, rule_quotes, self.calibration(confidence_inputs(tagged, g)))
-            for g in groups
+            quote_from_group(
+                tagged.table, g, rule_quotes, self.calibration(confidence_inputs(tagged, g))
+            )
+            for g in self.groups(tagged)
         ]
 
 

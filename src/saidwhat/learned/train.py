@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 import time
@@ -37,7 +36,6 @@ from saidwhat.evaluate.metrics import (
     apply_subset,
     candidates,
     greedy_pairs,
-    quote_spans,
     score,
 )
 from saidwhat.evaluate.polnear import load_polnear, polnear_view
@@ -49,6 +47,7 @@ from saidwhat.learned.tagger import (
     Tagger,
     confidence_inputs,
     model_dir,
+    quote_from_group,
 )
 from saidwhat.records import Quote, RawArticle
 
@@ -106,7 +105,11 @@ def prepare(
 
 
 def train_model(
-    data: Sequence[Prepared], path: Path, params: Mapping[str, Any], verbose: bool = False
+    data: Sequence[Prepared],
+    path: Path | str,
+    params: Mapping[str, Any],
+    verbose: bool = False,
+    algorithm: str = "lbfgs",
 ) -> float:
     """Train the CRF on every paragraph of ``data``; return the seconds it took."""
     trainer = pycrfsuite.Trainer(verbose=verbose)
@@ -115,7 +118,7 @@ def train_model(
             for seq in table.sequences:
                 xs = pycrfsuite.ItemSequence([table.features[i] for i in seq])
                 trainer.append(xs, [tags[i] for i in seq])
-    trainer.select("lbfgs", "crf1d")
+    trainer.select(algorithm, "crf1d")
     trainer.set_params(dict(params))
     start = time.perf_counter()
     trainer.train(str(path))
@@ -126,27 +129,19 @@ def predict(tagger: Tagger, data: Sequence[Prepared]) -> tuple[dict[str, Record]
     """System records (GOLD_FORMAT dicts) per article, and the confidence inputs of every quote
     (in record order) for calibration."""
     records: dict[str, Record] = {}
-    inputs: list[Any] = []
+    inputs: list[list[float]] = []
     for item in data:
         quotes: list[Quote] = []
         for table in item.tables:
             tagged = tagger.tag(table)
-            got = tagger.quotes_from(tagged, item.rule_quotes)
-            spans = [s for s in _groups_of(tagger, tagged)]
-            inputs.extend(confidence_inputs(tagged, g) for g in spans)
-            quotes.extend(got)
+            for group in tagger.groups(tagged):
+                row = confidence_inputs(tagged, group)
+                inputs.append(row)
+                quotes.append(
+                    quote_from_group(table, group, item.rule_quotes, tagger.calibration(row))
+                )
         records[item.id] = {"id": item.id, "quotes": [_as_dict(q) for q in quotes]}
     return records, inputs
-
-
-def _groups_of(tagger: Tagger, tagged: Any) -> list[Any]:
-    from saidwhat.learned.decode import group_spans, spans_from_tags
-
-    table = tagged.table
-    spans = []
-    for seq in table.sequences:
-        spans.extend(spans_from_tags([tagged.tags[i] for i in seq], seq))
-    return group_spans(spans, table.heads, table.sents)
 
 
 def _as_dict(q: Quote) -> Record:
@@ -203,10 +198,18 @@ def calibration_table(confidences: Sequence[float], flags: Sequence[bool]) -> li
     ]
 
 
+def brier(confidences: Sequence[float], flags: Sequence[bool]) -> float:
+    """Mean squared error of the confidences against the found flags."""
+    pairs = list(zip(confidences, flags, strict=True))
+    return round(sum((c - f) ** 2 for c, f in pairs) / max(len(pairs), 1), 4)
+
+
 def headline(result: Mapping[str, Any]) -> dict[str, Any]:
     """The metrics the model card reports."""
-    keys = ("detect@0.8", "detect@0.3", "exact", "span_exact_content")
-    keys += ("span_exact_source", "span_exact_cue")
+    keys = [
+        *("detect@0.8", "detect@0.3", "exact"),
+        *("span_exact_content", "span_exact_source", "span_exact_cue"),
+    ]
     return {k: result[k] for k in keys if k in result}
 
 
@@ -276,17 +279,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         dev_tagging_seconds=round(predict_s, 2),
         dev=headline(result),
         dev_calibration=calibration_table(confidences, flags),
-        brier=round(
-            sum((c - f) ** 2 for c, f in zip(confidences, flags, strict=True)) / max(len(flags), 1),
-            4,
-        ),
+        brier=brier(confidences, flags),
     )
     (out_dir / f"{MODEL_NAME}.json").write_text(json.dumps(meta, indent=1) + "\n", "utf-8")
     _log(json.dumps(meta["dev"], indent=1))
-    _log(
-        f"model {model_path} ({model_path.stat().st_size / 1e6:.1f} MB), total {meta['training_seconds']}s"
-    )
-    _ = math
+    size = model_path.stat().st_size / 1e6
+    _log(f"model {model_path} ({size:.1f} MB), total {meta['training_seconds']}s")
     return 0
 
 

@@ -1,0 +1,231 @@
+"""The learned attribution tagger: decoding on hand-built tags, gold tags, a tiny CRF trained for a
+few iterations, features from a real parse, and the shipped model on a short article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saidwhat.learned import corpus, decode, features
+from saidwhat.learned.decode import TagSpan, group_spans, spans_from_tags
+from saidwhat.learned.features import TokenTable
+from saidwhat.learned.tagger import Calibration, Tagged, Tagger, model_dir, quote_from_group
+from saidwhat.learned.train import Prepared, fit_calibration, learn_cue_words, train_model
+from saidwhat.records import Quote
+
+
+def _table(words: list[str], heads: list[int], sents: list[int] | None = None) -> TokenTable:
+    """A one-paragraph table over ``words`` joined by single spaces."""
+    starts, pos = [], 0
+    for w in words:
+        starts.append(pos)
+        pos += len(w) + 1
+    ends = [s + len(w) for s, w in zip(starts, words, strict=True)]
+    n = len(words)
+    table = TokenTable(
+        base=100,
+        text=" ".join(words),
+        starts=starts,
+        ends=ends,
+        heads=heads,
+        sents=sents or [0] * n,
+        sequences=[list(range(n))],
+        features=[[f"w={w.lower()}"] for w in words],
+    )
+    table.paras = [0] * n
+    table.opening = [w == "“" for w in words]
+    return table
+
+
+# -- decoding -----------------------------------------------------------------------------------
+def test_spans_from_tags_is_lenient_bio() -> None:
+    tags = ["B-SRC", "I-SRC", "B-CUE", "O", "I-CON", "I-CON", "B-CON", "I-CUE"]
+    spans = spans_from_tags(tags)
+    assert [(s.role, s.first, s.last) for s in spans] == [
+        ("SRC", 0, 1),
+        ("CUE", 2, 2),
+        ("CON", 4, 5),
+        ("CON", 6, 6),
+        ("CUE", 7, 7),
+    ]
+    # token indices other than 0..n-1 (a paragraph inside a chunk)
+    assert spans_from_tags(["B-CON", "I-CON"], [7, 8])[0].tokens == [7, 8]
+
+
+def test_group_indirect_by_parse() -> None:
+    # Smith said that he won ; Jones said it lost
+    heads = [1, 1, 4, 4, 1, 1, 7, 7, 9, 7]
+    tags = ["B-SRC", "B-CUE", "B-CON", "I-CON", "I-CON", "O", "B-SRC", "B-CUE", "B-CON", "I-CON"]
+    groups = group_spans(spans_from_tags(tags), heads, [0] * 10)
+    assert len(groups) == 2
+    first, second = groups
+    assert first.cue is not None and (first.cue.first, first.cue.last) == (1, 1)
+    assert first.source is not None and first.source.first == 0
+    assert [(c.first, c.last) for c in first.contents] == [(2, 4)]
+    assert second.source is not None and second.source.first == 6
+    assert [(c.first, c.last) for c in second.contents] == [(8, 9)]
+
+
+def test_group_split_quotation_joins_both_parts() -> None:
+    # “ A , ” she said . “ B . ” (two sentences; then another cue follows in the paragraph)
+    words = ["“", "A", ",", "”", "she", "said", ".", "“", "B", ".", "”", "He", "says", "C"]
+    heads = [1, 5, 1, 1, 5, 5, 5, 8, 8, 8, 8, 12, 12, 12]
+    sents = [0] * 7 + [1] * 4 + [2] * 3
+    tags = ["B-CON", "I-CON", "I-CON", "I-CON", "B-SRC", "B-CUE", "O"]
+    tags += ["B-CON", "I-CON", "I-CON", "I-CON", "B-SRC", "B-CUE", "B-CON"]
+    table = _table(words, heads, sents)
+    groups = group_spans(spans_from_tags(tags), heads, sents, table.paras, table.opening)
+    assert len(groups) == 2
+    assert [(c.first, c.last) for c in groups[0].contents] == [(0, 3), (7, 10)]
+    assert groups[1].cue is not None and groups[1].cue.first == 12
+
+
+def test_content_without_cue_is_its_own_attribution_and_cue_alone_is_dropped() -> None:
+    heads = [0, 0, 1, 3, 3]
+    sents = [0, 0, 0, 5, 5]
+    groups = group_spans(spans_from_tags(["B-CON", "I-CON", "O", "B-CUE", "O"]), heads, sents)
+    assert len(groups) == 1
+    assert groups[0].cue is None and groups[0].source is None
+
+
+def test_parse_linked_according_to() -> None:
+    # according to X , CLAUSE : the cue hangs off the content's root
+    heads = [5, 0, 1, 5, 5, 5]  # According to X , it rained
+    con = TagSpan("CON", 4, 5, [4, 5])
+    cue = TagSpan("CUE", 0, 1, [0, 1])
+    src = TagSpan("SRC", 2, 2, [2])
+    assert decode.parse_linked(con, cue, heads)
+    assert decode.parse_linked(src, cue, heads)
+
+
+def test_quote_from_group_offsets_kind_and_rule_speaker() -> None:
+    words = ["Smith", "said", "“", "we", "won", "”"]
+    table = _table(words, [1, 1, 4, 4, 1, 4])
+    group = decode.Group(
+        TagSpan("CUE", 1, 1, [1]), TagSpan("SRC", 0, 0, [0]), [TagSpan("CON", 2, 5, [2, 3, 4, 5])]
+    )
+    rule = Quote("Q1", [(113, 119)], "we won", "direct", speaker="John Smith", speaker_id="E1")
+    rule.speaker_spans = [(100, 105)]
+    q = quote_from_group(table, group, [rule], 0.7)
+    assert q.spans == [(111, 121)] and q.text == "“ we won ”"
+    assert q.kind == "direct"
+    assert q.cue == "said" and q.cue_spans == [(106, 110)]
+    assert q.speaker == "John Smith" and q.speaker_id == "E1" and q.speaker_spans == [(100, 105)]
+    assert q.confidence == 0.7 and q.evidence[0] == "crf"
+
+
+# -- gold tags, features -------------------------------------------------------------------------
+def test_gold_tags_bio_and_overlaps() -> None:
+    words = ["Smith", "said", "Jones", "thinks", "it", "rained"]
+    table = _table(words, [1, 1, 3, 1, 5, 3])
+    text = " " * 100 + table.text
+    outer = {"spans": [[111, 135]], "speaker_spans": [[100, 105]], "cue_spans": [[106, 110]]}
+    inner = {"spans": [[124, 135]], "speaker_spans": [[111, 116]], "cue_spans": [[117, 123]]}
+    tags = corpus.gold_tags(table, [outer, inner], len(text))
+    assert tags == ["B-SRC", "B-CUE", "B-SRC", "B-CUE", "B-CON", "I-CON"]
+
+
+def test_shape_and_learned_cues() -> None:
+    assert features.shape("Hello") == "Xx"
+    assert features.shape("NYPD") == "X"
+    assert features.shape("2016") == "d"
+    assert features.cue_class("said", frozenset()) == "speech"
+    assert features.cue_class("tweeted", frozenset({"tweeted"})) in ("write", "learned", "speech")
+    gold = [
+        {"text": "He slammed it, it said.", "quotes": [{"cue_spans": [[3, 10]]}]} for _ in range(6)
+    ]
+    assert learn_cue_words(gold) == ["slammed"]
+
+
+# -- a tiny CRF ----------------------------------------------------------------------------------
+def _toy(k: int) -> tuple[TokenTable, list[str]]:
+    name = ["Ann", "Bob", "Cy"][k % 3]
+    words = [name, "said", "that", "taxes", "rose", "."]
+    tags = ["B-SRC", "B-CUE", "B-CON", "I-CON", "I-CON", "O"]
+    return _table(words, [1, 1, 4, 4, 1, 1]), tags
+
+
+def test_tiny_crf_trains_tags_and_decodes(tmp_path: Path) -> None:
+    data = []
+    for k in range(6):
+        table, tags = _toy(k)
+        data.append(Prepared(f"a{k}", [table], [tags], []))
+    model = tmp_path / "toy.crfsuite"
+    train_model(data, model, {"c2": 0.01, "max_iterations": 20})
+    tagger = Tagger.from_files(model)
+    table, tags = _toy(1)
+    tagged = tagger.tag(table)
+    assert tagged.tags == tags
+    assert all(0.5 < m <= 1.0 for m in tagged.marginals)
+    quotes = tagger.quotes_from(tagged, [])
+    assert len(quotes) == 1
+    assert quotes[0].text == "that taxes rose" and quotes[0].speaker == "Bob"
+    assert 0.0 < quotes[0].confidence < 1.0
+
+
+def test_calibration_fit_orders_confidences() -> None:
+    rows = [[0.9, 0.9, 0.9, 0.9]] * 20 + [[0.3, 0.2, 0.4, 0.5]] * 20
+    flags = [True] * 18 + [False] * 2 + [False] * 17 + [True] * 3
+    cal = fit_calibration(rows, flags)
+    assert cal(rows[0]) > 0.7 > 0.3 > cal(rows[-1])
+    assert 0.0 < Calibration()([0.5, 0.5, 0.5, 0.5]) < 1.0
+
+
+def test_tagged_confidence_inputs_without_cue() -> None:
+    from saidwhat.learned.tagger import confidence_inputs
+
+    table = _table(["a", "b", "c"], [0, 0, 0])
+    tagged = Tagged(table, ["B-CON", "I-CON", "O"], [0.8, 0.6, 1.0], [0.0, 0.0, 0.1])
+    group = decode.Group(None, None, [TagSpan("CON", 0, 1, [0, 1])])
+    assert confidence_inputs(tagged, group) == pytest.approx([0.7, 0.8, 0.9, 0.5])
+
+
+# -- with spaCy ----------------------------------------------------------------------------------
+ARTICLE = (
+    "Tax plan stalls\n\n"
+    "“We will not vote for it,” said Senator Ann Lee, a Democrat. “It is a giveaway.”\n\n"
+    "The mayor said that the budget was balanced, according to a spokesman.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def captured() -> tuple[object, list[object]]:
+    from saidwhat.records import RawArticle
+
+    engine = corpus.CapturingEngine()
+    article, chunks = next(corpus.extract(engine, [RawArticle(id="t", text=ARTICLE)]))
+    return article, list(chunks)
+
+
+def test_capturing_engine_keeps_chunks_and_features(captured: tuple[object, list[object]]) -> None:
+    from saidwhat.mentions import Chunk
+    from saidwhat.records import Article
+
+    article, chunks = captured
+    assert isinstance(article, Article) and chunks and isinstance(chunks[0], Chunk)
+    table = features.table_from_chunk(chunks[0], article.quotes)
+    assert len(table.sequences) == 3  # title and two paragraphs
+    said = next(
+        i for i in table.sequences[1] if table.text[table.starts[i] : table.ends[i]] == "said"
+    )
+    feats = set(table.features[said])
+    assert {"w=said", "cue=speech", "r=cue"} <= feats
+    first_word = table.sequences[1][1]
+    assert "q=1" in table.features[first_word]
+
+
+@pytest.mark.skipif(not (model_dir() / "attribution.crfsuite").exists(), reason="no shipped model")
+def test_shipped_model_finds_the_attributions(captured: tuple[object, list[object]]) -> None:
+    article, chunks = captured
+    tagger = Tagger.load()
+    assert Tagger.load() is tagger
+    quotes = tagger.attributions(chunks, article.quotes)  # type: ignore[arg-type,attr-defined]
+    assert quotes
+    texts = [q.text for q in quotes]
+    assert any("We will not vote for it" in t for t in texts)
+    for q in quotes:
+        for a, b in q.spans:
+            assert ARTICLE[a:b] in q.text
+        assert 0.0 <= q.confidence <= 1.0
+        assert q.kind in ("direct", "partial", "indirect")
