@@ -18,6 +18,7 @@ import json
 import queue
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
@@ -32,6 +33,8 @@ from saidwhat.store.db import meta
 from saidwhat.store.results import SearchHit, SpeakerRow
 
 T = TypeVar("T")
+LRU_SIZE = 1024
+"""Search results kept (per server) until the store changes."""
 
 
 _Task = tuple[Callable[..., Any], tuple[Any, ...], "concurrent.futures.Future[Any]"]
@@ -64,7 +67,12 @@ class _SpeakerIdFilters(store_search.Filters):
         if where is None or self.speaker_id is None:
             return where
         conds, params = where
-        return [*conds, "m.speaker_id = ?"], [*params, self.speaker_id]
+        # The same form as the store's name filter: with it SQLite keeps the per-quotation
+        # index for the ranked search (``m.speaker_id = ?`` makes it scan the speaker's rows).
+        return (
+            [*conds, "m.speaker_id IN (SELECT value FROM json_each(?))"],
+            [*params, json.dumps([self.speaker_id])],
+        )
 
 
 def _hit(h: SearchHit) -> models.QuotationHit:
@@ -96,6 +104,7 @@ class Reader:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[str, Any]] = {}
+        self._lru: OrderedDict[str, tuple[str, Any]] = OrderedDict()
         self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
         first = Store(self.path)  # fails early (E001, E108) when the store cannot be read
@@ -171,17 +180,23 @@ class Reader:
     def _batch(self) -> str:
         return meta(self.store().duck, "batch_no") or "0"
 
-    def _cached(self, key: str, compute: Callable[[], T]) -> T:
-        """``compute()``, remembered until the store's batch number changes."""
+    def _cached(self, key: str, compute: Callable[[], T], *, lru: bool = False) -> T:
+        """``compute()``, remembered until the store's batch number changes (``lru``: in a
+        bounded cache of recent results, for searches)."""
         batch = self._batch()
+        cache = self._lru if lru else self._cache
         with self._lock:
-            hit = self._cache.get(key)
+            hit = cache.get(key)
+            if hit is not None and lru:
+                self._lru.move_to_end(key)
         if hit is not None and hit[0] == batch:
             value: T = hit[1]
             return value
         value = compute()
         with self._lock:
-            self._cache[key] = (batch, value)
+            cache[key] = (batch, value)
+            while len(self._lru) > LRU_SIZE:
+                self._lru.popitem(last=False)
         return value
 
     # -- queries -------------------------------------------------------------------------------
@@ -199,6 +214,42 @@ class Reader:
         offset: int,
     ) -> models.QuotationPage:
         """One page of quotations (``limit + 1`` asked for, to know whether more exist)."""
+        key = repr(
+            (
+                "search",
+                text,
+                speaker,
+                speaker_id,
+                outlet,
+                kind,
+                date_from,
+                date_to,
+                phrase,
+                limit,
+                offset,
+            )
+        )
+        return self._cached(
+            key,
+            lambda: self._search(
+                text, speaker, speaker_id, outlet, kind, date_from, date_to, phrase, limit, offset
+            ),
+            lru=True,
+        )
+
+    def _search(
+        self,
+        text: str | None,
+        speaker: str | None,
+        speaker_id: str | None,
+        outlet: str | None,
+        kind: str | None,
+        date_from: dt.date | None,
+        date_to: dt.date | None,
+        phrase: bool,
+        limit: int,
+        offset: int,
+    ) -> models.QuotationPage:
         store = self.store()
         want = offset + limit + 1
         if speaker_id is None:
