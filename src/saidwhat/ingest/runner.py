@@ -57,7 +57,7 @@ class Options:
     columns: Columns = field(default_factory=Columns)
     batch_articles: int = 256
     batch_seconds: float = 10.0
-    task_size: int = 8
+    task_size: int = 16
     rescan: bool = False
     sync_index: bool = True
     progress: str | None = None

@@ -16,7 +16,7 @@ from saidwhat.store import ddl
 
 DEFAULT_DB = "saidwhat.duckdb"
 INDEX_SUFFIX = ".search"
-MEMORY_LIMIT = "768MB"
+MEMORY_LIMIT = "512MB"
 
 
 def index_path(db: str | Path) -> Path:
