@@ -262,7 +262,7 @@ class EntityTable:
         def fits(i: _Info) -> bool:
             return _person_like(i) and (want is None or i.gender in (None, want))
 
-        info = self._salient(m, fits)
+        info = self._salient(m, fits, want)
         if info is not None:
             if last_speaker is not None and info.entity is last_speaker:
                 conf = 0.9 if info.gender == want else 0.8
@@ -348,11 +348,11 @@ class EntityTable:
                 best, best_pos = info, last[0]
         return best
 
-    def _salient(self, m: Mention, pred: object) -> _Info | None:
-        """Most recent compatible entity mentioned as a subject in the last three sentences, else
-        the most recent compatible entity."""
+    def _salient(self, m: Mention, pred: object, gender: str | None = None) -> _Info | None:
+        """Most recent compatible entity mentioned as a subject in the last three sentences (one
+        whose gender is known to agree first), else the most recent compatible entity."""
         best: _Info | None = None
-        best_key = (-1, -1)
+        best_key = (-1, -1, -1)
         for info in self._infos:
             if not pred(info):  # type: ignore[operator]
                 continue
@@ -360,7 +360,8 @@ class EntityTable:
             if not before:
                 continue
             subj = [p for p in before[-12:] if p[2] and m.sent - p[1] <= 3]
-            key = (1 if subj else 0, (subj or before)[-1][0])
+            agrees = 1 if gender is not None and info.gender == gender else 0
+            key = (1 if subj else 0, agrees if subj else 0, (subj or before)[-1][0])
             if key > best_key:
                 best, best_key = info, key
         return best

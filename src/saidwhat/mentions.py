@@ -153,10 +153,20 @@ def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
         sent=ch.sent_index(first),
         label=ch.label_at(start, end),
         words=name_words(text),
-        subject=root.dep_ in SUBJECT_DEPS and not any(c.dep_ == "conj" for c in root.children),
+        subject=_is_subject(root),
         in_quote=ch.in_quote(first),
         plural=last.tag_ == "NNPS",
     )
+
+
+def _is_subject(root: Token) -> bool:
+    """A clause subject on its own (not one of "A and B"), or the apposition of one
+    ("Her brother, Tomas Olafsson, was blunter")."""
+    if any(c.dep_ == "conj" for c in root.children):
+        return False
+    if root.dep_ == "appos":
+        return root.head.dep_ in SUBJECT_DEPS
+    return root.dep_ in SUBJECT_DEPS
 
 
 def iter_names(ch: Chunk) -> Iterator[Mention]:
@@ -225,7 +235,12 @@ def _person_part(tok: Token) -> Token | None:
 def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[str, Mention]]:
     """Apposition, copula and title-before-name links: ('doctor', <Jane Doe>)."""
     for tok in ch.doc:
-        if tok.dep_ == "appos":
+        if tok.like_num and tok.dep_ in ("appos", "amod", "npadvmod") and is_name_token(tok.head):
+            yield (
+                f"{tok.text}-year-old",
+                _name_of(ch, tok.head),
+            )  # "Vane-Okoro, 41," -> the 41-year-old
+        elif tok.dep_ == "appos":
             pair = _appos_pair(tok)
             if pair is not None:
                 yield pair[0].lower_, _name_of(ch, pair[1])
@@ -233,11 +248,6 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
             subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
             if subj is not None and is_name_token(subj):
                 yield tok.lower_, _name_of(ch, subj)
-        elif tok.like_num and tok.dep_ in ("appos", "amod", "npadvmod") and is_name_token(tok.head):
-            yield (
-                f"{tok.text}-year-old",
-                _name_of(ch, tok.head),
-            )  # "Vane-Okoro, 41," -> the 41-year-old
         elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and is_noun(tok):
             subj = _clause_subject(tok.head.head)
             if subj is not None and is_name_token(subj):
