@@ -3,6 +3,9 @@
 Subcommands (each step runs in fresh child processes; peak RSS is sampled from /proc over the
 child and its worker processes):
 
+- ``mixed --out DIR``: a small mixed folder for a demonstration: the fixture ``examples/*.txt``,
+  synthetic articles as ``.jsonl.gz``, ``.html`` pages and a ``.warc.gz`` crawl, plus one bad
+  record of each common kind (broken JSON line, image in the crawl, truncated gzip).
 - ``generate --articles N --out DIR``: a synthetic corpus (``saidwhat.ingest.synth``: fictional,
   made from the fixture articles' vocabulary) as ``part-NNNN.jsonl.gz`` files.
 - ``throughput --articles N --jobs 2``: the real engine. *Bare*: read the JSONL and run
@@ -122,6 +125,34 @@ def fixture_corpus(n: int, path: Path) -> Path:
             rec = {"id": f"fx-{i}", "text": body, **header.fields}
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
     return path
+
+
+def mixed(out: Path) -> list[Path]:
+    """The demonstration folder (see the module docstring)."""
+    import shutil
+
+    from saidwhat.ingest.synth import Corpus, Spec, as_html, write_warc
+
+    out.mkdir(parents=True, exist_ok=True)
+    for path in sorted((REPO / "examples").glob("*.txt")):
+        shutil.copy(path, out / path.name)
+    arts = list(Corpus(Spec(articles=40, seed=21, quotes_per_article=6, syndicated=0.2)))
+    with gzip.open(out / "wire.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for a in arts[:20]:
+            fh.write(json.dumps(a) + "\n")
+        fh.write("{this line is not JSON\n")
+    (out / "pages").mkdir(exist_ok=True)
+    for a in arts[20:30]:
+        (out / "pages" / f"{a['id']}.html").write_text(as_html(a), encoding="utf-8")
+    pages = [(str(a["url"]), as_html(a).encode(), "text/html") for a in arts[30:40]]
+    pages.insert(
+        3, ("https://news.example/logo.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "image/png")
+    )
+    write_warc(out / "crawl.warc.gz", pages)
+    lines = "".join(json.dumps({**a, "id": f"cut-{i}"}) + "\n" for i, a in enumerate(arts[:8]))
+    data = gzip.compress(lines.encode())
+    (out / "cut.jsonl.gz").write_bytes(data[: len(data) // 2])
+    return sorted(p for p in out.rglob("*") if p.is_file())
 
 
 BARE = """
@@ -288,6 +319,8 @@ def scale(n: int, jobs: int, work: Path, queries: int, batch: int = 1000) -> dic
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("mixed")
+    m.add_argument("--out", type=Path, required=True)
     g = sub.add_parser("generate")
     g.add_argument("--articles", type=int, default=10_000)
     g.add_argument("--out", type=Path, required=True)
@@ -298,6 +331,10 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--work", type=Path, default=None, help="folder for corpora and stores")
         p.add_argument("--queries", type=int, default=200)
     args = parser.parse_args(argv)
+    if args.cmd == "mixed":
+        for path in mixed(args.out):
+            print(path)
+        return 0
     if args.cmd == "generate":
         paths = generate(args.articles, args.out)
         print(f"{len(paths)} file(s) in {args.out}")
