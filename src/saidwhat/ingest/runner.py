@@ -152,7 +152,7 @@ class Ingest:
         self.con: duckdb.DuckDBPyConnection | None = None
         self._inflight: dict[str, str] = {}
         self._window: deque[_Slot] = deque()
-        self._bytes_done = 0
+        self._bytes_done = 0  # bytes of the files read to the end (or skipped)
         self._reading: Reading | None = None
         self._start_batch = 0
         self._last_flush = time.monotonic()
@@ -273,6 +273,7 @@ class Ingest:
         self._decide(chunk, extraction)
         self._window.append(_Slot(done_file=(src, reading.records)))
         self._reading = None
+        self._bytes_done += src.size  # read; its last tasks may still be in flight
         self._drain(extraction, block=False)
 
     def _decide(self, chunk: list[RawArticle], extraction: Extraction) -> None:
@@ -358,7 +359,6 @@ class Ingest:
         if slot.done_file is not None:
             src, records = slot.done_file
             self.writer.source_done(src.key, src.size, src.mtime_ns, records)
-            self._bytes_done += src.size
         self._maybe_flush()
         reading = self._reading.position() if self._reading is not None else 0
         self.progress.update(self.counters, self._bytes_done + reading)
