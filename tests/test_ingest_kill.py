@@ -163,8 +163,8 @@ def test_sigkill_then_resume_stores_everything_exactly_once(tmp_path: Path) -> N
             ]
         if db.exists():
             stored.append(count_articles(db))
-    assert stored[-1] < total, "the kills came too late to interrupt the run"
-    assert max(stored) > 0, "the kills came too early to commit anything"
+    mid_run = [s for s in stored[1:] if 0 < s < total]
+    assert len(mid_run) >= 2, f"kills did not land mid-run: {stored}"
 
     final = child(root, db)
     _, err = final.communicate(timeout=300)
