@@ -23,11 +23,6 @@ from saidwhat.text.reader import read_text_file
 QUOTE = "“We will have the railing back before the ferry season starts,” said Ruth Calloway."
 CONTENT = "We will have the railing back before the ferry season starts,"
 
-XFAIL_SLOW_MARKS = (
-    "W007 text still goes through the spaCy tokenizer, whose suffix search is quadratic on a long "
-    "run of marks without spaces (20,000 marks: 40-70 CPU seconds)"
-)
-
 
 def codes(article: Article) -> set[str]:
     return {w.code for w in article.warnings}
@@ -177,7 +172,6 @@ def test_20000_quote_marks(tmp_path: Path) -> None:
     assert result["ok"]
 
 
-@pytest.mark.xfail(strict=True, reason=XFAIL_SLOW_MARKS)
 def test_20000_quote_marks_only(tmp_path: Path) -> None:
     """Text only of quote marks, no spaces: W007 and nothing else, at once."""
     (result,) = run_child(tmp_path, ["“”" * 10_000], 30)

@@ -51,6 +51,7 @@ MAX_CHUNK_CHARS = 20_000
 PARSE_BATCH_CHARS = 40_000
 QUOTE_CHARS = frozenset("“”‘’\"'«»„‹›")
 _WORD = re.compile(r"[A-Za-z]+")
+_LONG_RUN = re.compile(r"\S{300,}")
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Language:
@@ -511,7 +512,9 @@ def _failed(raw: RawArticle, why: str) -> Article:
 
 
 def _mask(text: str, paragraphs: list[tuple[int, int]]) -> str:
-    """The text with everything outside body paragraphs blanked (same length, offsets kept)."""
+    """The text with everything outside body paragraphs blanked (same length, offsets kept), and
+    runs of LONG_RUN or more non-space characters (blobs, marks-only garbage) blanked too: the
+    tokenizer is quadratic on them and they hold no speech."""
     out: list[str] = []
     pos = 0
     for a, b in paragraphs:
@@ -519,7 +522,7 @@ def _mask(text: str, paragraphs: list[tuple[int, int]]) -> str:
         out.append(text[a:b])
         pos = b
     out.append(_blank(text[pos:]))
-    return "".join(out)
+    return _LONG_RUN.sub(lambda m: " " * len(m.group()), "".join(out))
 
 
 def _blank(s: str) -> str:
