@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import json
 import random
 import re
@@ -29,6 +30,7 @@ import urllib.request
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 P95_BUDGET_MS = 100.0
 
@@ -107,6 +109,13 @@ def queries(db: Path, n: int, seed: int = 5) -> list[tuple[str, str]]:
 
 def dt_year(value: str) -> int:
     return int(str(value)[:4])
+
+
+def _run(coro: Any) -> Any:
+    """``asyncio.run`` on its own thread: callers (pytest after Playwright's sync API) may already
+    have an event loop running in this thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _get(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, url: str) -> int:
@@ -225,8 +234,8 @@ def load_test(
     work = queries(db, requests + warmup)
     proc, base = serve(db)
     try:
-        asyncio.run(run_load(base, work[:warmup], clients, seconds))
-        return asyncio.run(run_load(base, work[warmup:], clients, seconds))
+        _run(run_load(base, work[:warmup], clients, seconds))
+        return _run(run_load(base, work[warmup:], clients, seconds))
     finally:
         proc.terminate()
         try:
