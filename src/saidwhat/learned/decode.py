@@ -21,7 +21,6 @@ MAX_SENT_GAP = 1
 CROSS_SENTENCE = 2.0
 """Costs from here on link a content to a cue in another sentence."""
 HEAD_STEPS = 3
-DROP_FAR = False
 """How many head steps count as a parse link between a span and a cue."""
 
 
@@ -196,8 +195,6 @@ def group_spans(
     taken: set[int] = set()
     for content, k in far:
         if groups[k].contents and k not in taken:
-            if DROP_FAR:
-                continue
             loose.append(Group(None, None, [content]))
             continue
         groups[k].contents.append(content)

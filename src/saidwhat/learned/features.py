@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LOWER, ORTH, TAG
 from spacy.tokens import Doc
 
 from saidwhat.cues import lexicon
@@ -55,6 +56,12 @@ class TokenTable:
     """Paragraph (sequence) number per token (-1 for whitespace)."""
     opening: list[bool] = field(default_factory=list)
     """Whether each token is an opening double quote mark."""
+    deps: list[str] = field(default_factory=list)
+    """Dependency label per token."""
+    lefts: list[int] = field(default_factory=list)
+    """Leftmost token of each token's subtree."""
+    rights: list[int] = field(default_factory=list)
+    """Rightmost token of each token's subtree."""
 
     def span_chars(self, first: int, last: int) -> tuple[int, int]:
         """Article offsets from the start of token ``first`` to the end of token ``last``."""
@@ -136,41 +143,88 @@ def _token_rule(roles: bytearray, start: int, end: int) -> int:
 def table_from_chunk(
     chunk: Chunk, rule_quotes: Sequence[Quote], learned: frozenset[str] = frozenset()
 ) -> TokenTable:
-    """The token table of one chunk, features included (``learned``: extra cue words)."""
+    """The token table of one chunk, features included (``learned``: extra cue words). Reads the
+    parse as arrays (no spaCy ``Token`` objects: they dominate the cost otherwise)."""
     doc: Doc = chunk.doc
     n = len(doc)
+    arr = doc.to_array([ORTH, LOWER, TAG, DEP, HEAD, IDX, IS_SPACE])
+    cols = arr.tolist()
+    rel_heads = arr[:, 4].astype("int64").tolist()
+    strings = doc.vocab.strings
+    cache: dict[int, str] = {}
+
+    def text_of(h: int) -> str:
+        got = cache.get(h)
+        if got is None:
+            got = cache[h] = strings[h]
+        return got
+
+    words = [text_of(c[0]) for c in cols]
+    tokens = _Tokens(
+        words=words,
+        low=[text_of(c[1]) for c in cols],
+        tags=[text_of(c[2]) for c in cols],
+        deps=[text_of(c[3]) for c in cols],
+    )
+    heads = [i + h for i, h in enumerate(rel_heads)]
+    starts = [c[5] for c in cols]
+    ends = [a + len(w) for a, w in zip(starts, words, strict=True)]
+    spaces = [bool(c[6]) for c in cols]
     sent_ids: list[int] = doc.user_data.get("sent_ids") or _sent_ids(doc)
-    starts = [t.idx for t in doc]
-    ends = [t.idx + len(t.text) for t in doc]
-    heads = [t.head.i for t in doc]
     table = TokenTable(chunk.base, chunk.text, starts, ends, heads, list(sent_ids), [])
     seq: list[int] = []
-    spaces = [t.is_space for t in doc]
-    for t in doc:
-        if spaces[t.i]:
-            if "\n" in t.text and seq:
+    for i in range(n):
+        if spaces[i]:
+            if "\n" in words[i] and seq:
                 table.sequences.append(seq)
                 seq = []
             continue
-        seq.append(t.i)
+        seq.append(i)
     if seq:
         table.sequences.append(seq)
     table.paras = [-1] * n
     for k, sq in enumerate(table.sequences):
         for i in sq:
             table.paras[i] = k
-    table.opening = _opening_marks(doc, table.sequences)
-    table.features = _features(chunk, table, rule_quotes, learned, spaces, n)
+    table.opening = _opening_marks(words, table.sequences)
+    table.deps = tokens.deps
+    table.lefts, table.rights = _edges(heads)
+    table.features = _features(chunk, table, tokens, rule_quotes, learned)
     return table
 
 
-def _opening_marks(doc: Doc, sequences: list[list[int]]) -> list[bool]:
+@dataclass(slots=True)
+class _Tokens:
+    words: list[str]
+    low: list[str]
+    tags: list[str]
+    deps: list[str]
+
+
+def _edges(heads: list[int]) -> tuple[list[int], list[int]]:
+    """Leftmost and rightmost token of every token's subtree, from the heads."""
+    n = len(heads)
+    lefts = list(range(n))
+    rights = list(range(n))
+    for i in range(n):
+        j, steps = i, 0
+        while heads[j] != j and steps < n:
+            j = heads[j]
+            steps += 1
+            if i < lefts[j]:
+                lefts[j] = i
+            if i > rights[j]:
+                rights[j] = i
+    return lefts, rights
+
+
+def _opening_marks(words: list[str], sequences: list[list[int]]) -> list[bool]:
     """Opening double quote marks: curly ones by shape, straight ones by parity per paragraph."""
-    out = [False] * len(doc)
+    out = [False] * len(words)
     for seq in sequences:
         straight = 0
         for i in seq:
-            t = doc[i].text
+            t = words[i]
             if t in OPEN_MARKS:
                 out[i] = True
             elif t in STRAIGHT_MARKS or t == "''" or t == "``":
@@ -190,21 +244,19 @@ def _sent_ids(doc: Doc) -> list[int]:
 def _features(
     chunk: Chunk,
     table: TokenTable,
+    tokens: _Tokens,
     rule_quotes: Sequence[Quote],
     learned: frozenset[str],
-    spaces: list[bool],
-    n: int,
 ) -> list[list[str]]:
-    doc = chunk.doc
-    low = [t.lower_ for t in doc]
-    tags = [t.tag_ for t in doc]
-    deps = [t.dep_ for t in doc]
+    n = len(table.starts)
+    low, tags, deps, words = tokens.low, tokens.tags, tokens.deps, tokens.words
     heads = table.heads
     cues = [cue_class(w, learned) for w in low]
     # Rules' roles per token.
     roles, r_begin, r_end = _paint_rules(len(chunk.text), chunk.base, rule_quotes)
     rule = [_token_rule(roles, table.starts[i], table.ends[i]) for i in range(n)]
-    in_quote = [chunk.in_quote(t) for t in doc]
+    ranges = [(a - chunk.base, b - chunk.base) for a, b in chunk.quote_ranges]
+    in_quote = [any(a <= pos < b for a, b in ranges) for pos in table.starts]
     # Nearest cue ancestor, the relation just below it, and the edges of that child's subtree;
     # then the relation below the next cue ancestor up (a cue inside reported content).
     anc_rel: list[str] = ["none"] * n
@@ -221,10 +273,9 @@ def _features(
                 if found == 0:
                     anc_rel[i] = deps[child]
                     anc_dist[i] = step
-                    sub = doc[child]
-                    if sub.left_edge.i == i:
+                    if table.lefts[child] == i:
                         edge[i] += "L"
-                    if sub.right_edge.i == i:
+                    if table.rights[child] == i:
                         edge[i] += "R"
                     found = 1
                 else:
@@ -272,7 +323,7 @@ def _features(
             f = [
                 "b",
                 "w=" + w,
-                "s=" + shape(doc[i].text),
+                "s=" + shape(words[i]),
                 "x=" + w[-3:],
                 "t=" + tags[i],
                 "d=" + deps[i],

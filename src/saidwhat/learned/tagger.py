@@ -102,12 +102,13 @@ class Tagger:
     def tag(self, table: TokenTable) -> Tagged:
         """Tag every paragraph of one table."""
         n = len(table.starts)
+        feats = table.features
         tags = ["O"] * n
         marg = [1.0] * n
         icon = [0.0] * n
         crf = self._crf
         for seq in table.sequences:
-            crf.set(pycrfsuite.ItemSequence([table.features[i] for i in seq]))
+            crf.set(pycrfsuite.ItemSequence([feats[i] for i in seq]))
             out = crf.tag()
             for k, (i, tag) in enumerate(zip(seq, out, strict=True)):
                 tags[i] = tag
