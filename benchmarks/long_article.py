@@ -1,7 +1,8 @@
 """Time and peak memory of one very long article (the bad-input bound of the engine).
 
-Builds an article of N characters by repeating the fictional phenomenon fixtures, extracts it once and
-prints seconds, quotes found, warnings and peak RSS. Usage: python benchmarks/long_article.py [N]
+Builds an article of N characters by repeating the fictional phenomenon fixtures, extracts it
+once and prints seconds, quotes found, warnings and peak RSS.
+Usage: python benchmarks/long_article.py [N]
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import phenomena  # noqa: E402
-
-from saidwhat.batch import get_engine  # noqa: E402
-from saidwhat.records import RawArticle  # noqa: E402
+import phenomena
+from saidwhat.batch import get_engine
+from saidwhat.records import RawArticle
 
 
 def build(size: int) -> str:
