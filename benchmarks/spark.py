@@ -13,7 +13,8 @@ export with derived tables for ``spark``). For Spark the job's own time (``Summa
 session start excluded) is reported too. A sampler reads ``/proc`` every 0.5 s and records the
 peak RSS of each process of the system's process tree: the JVM (the driver, which is also the
 executor in local mode), each Python worker, and the sum of PSS over the tree (shared pages
-counted once).
+counted once), and the CPU seconds (user + system) of every process of the tree, so
+docs per CPU-second compare systems fairly when other work shares the machine.
 
 Usage::
 
@@ -120,6 +121,18 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def _role(pid: int) -> str:
     try:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="ignore")
@@ -141,6 +154,8 @@ class Memory:
     peak_rss_mib: dict[str, float] = field(default_factory=dict)
     processes: dict[str, int] = field(default_factory=dict)
     peak_tree_pss_mib: float = 0.0
+    cpu_s: float = 0.0
+    cpu_s_by_role: dict[str, float] = field(default_factory=dict)
 
 
 class Sampler(threading.Thread):
@@ -150,6 +165,8 @@ class Sampler(threading.Thread):
         self.stop_flag = threading.Event()
         self.memory = Memory()
         self._seen: dict[str, set[int]] = {}
+        self._cpu: dict[int, float] = {}
+        self._roles: dict[int, str] = {}
 
     def run(self) -> None:
         while not self.stop_flag.is_set():
@@ -159,6 +176,8 @@ class Sampler(threading.Thread):
                 if role == "gone":
                     continue
                 self._seen.setdefault(role, set()).add(pid)
+                self._cpu[pid] = max(self._cpu.get(pid, 0.0), _cpu_s(pid))
+                self._roles[pid] = role
                 rss = _status_kib(pid, "VmRSS") / 1024
                 peak = self.memory.peak_rss_mib
                 peak[role] = max(peak.get(role, 0.0), rss)
@@ -166,6 +185,10 @@ class Sampler(threading.Thread):
             self.memory.peak_tree_pss_mib = max(self.memory.peak_tree_pss_mib, total / 1024)
             self.stop_flag.wait(self.every)
         self.memory.processes = {k: len(v) for k, v in self._seen.items()}
+        self.memory.cpu_s = sum(self._cpu.values())
+        for pid, cpu in self._cpu.items():
+            role = self._roles[pid]
+            self.memory.cpu_s_by_role[role] = self.memory.cpu_s_by_role.get(role, 0.0) + cpu
 
 
 # --- runs --------------------------------------------------------------------------------------
@@ -273,7 +296,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{system:9s} exit {res.exit_code}  wall {res.wall_s:7.1f}s{job}  "
             f"{res.docs_per_s:6.1f} docs/s  peak RSS MiB: {mem}; tree PSS "
-            f"{res.memory.peak_tree_pss_mib:.0f}  load {res.load_before:.1f}->{res.load_after:.1f}"
+            f"{res.memory.peak_tree_pss_mib:.0f}  CPU {res.memory.cpu_s:.0f}s "
+            f"({args.articles / max(res.memory.cpu_s, 1e-9):.1f} docs/CPU-s; "
+            + ", ".join(f"{k} {v:.0f}" for k, v in sorted(res.memory.cpu_s_by_role.items()))
+            + ")  "
+            f"load {res.load_before:.1f}->{res.load_after:.1f}"
             f"  ({res.note})",
             flush=True,
         )

@@ -247,3 +247,21 @@ def test_gzip_jsonl_base_name(tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(b'{"text": "x y"}\n'))
     out = _rows(inputs.jsonl_batches([_lines_batch(f"file:{path}", 0, [b'{"text": "x y"}'])], {}))
     assert out[0]["article_id"] == "wire:1" == next(iter(read_path(path))).id
+
+
+def test_export_rows_are_the_stores_rows() -> None:
+    """The job's row builder gives exactly the rows of ``saidwhat.store.rows.prepare`` (which the
+    store's ingest uses), only without the clustering fingerprints."""
+    from saidwhat.ingest.fake import extract
+    from saidwhat.store.rows import Identity, prepare
+
+    text = (
+        "date 2024-03-01\n\n“We will see,” said Ada Lane. “Maybe,” Lane said.\n\n"
+        "“No,” said a spokesman."
+    )
+    article = extract([RawArticle(id="x", text=text, outlet="Post")])[0]
+    ident = Identity("x", 1, "h", "src")
+    mine, theirs = rows.export_rows(article, ident), prepare(article, ident)
+    assert mine.article == theirs.article
+    assert mine.mentions == theirs.mentions and len(mine.mentions) >= 2
+    assert mine.speakers == theirs.speakers
