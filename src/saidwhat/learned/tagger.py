@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pycrfsuite  # type: ignore[import-untyped]
 
@@ -33,7 +33,7 @@ from saidwhat.evaluate.metrics import quote_kind
 from saidwhat.learned.decode import Group, TagSpan, group_spans, spans_from_tags
 from saidwhat.learned.features import TokenTable, table_from_chunk
 from saidwhat.mentions import Chunk
-from saidwhat.records import Quote
+from saidwhat.records import Quote, QuoteKind
 
 MODEL_NAME = "attribution"
 """Basename of the shipped model: ``attribution.crfsuite`` (weights) and ``attribution.json``."""
@@ -169,33 +169,53 @@ def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in spans)
 
 
+RULE_SOURCE = False
+"""Take the rule quote's speaker span when the tagger found the cue but no source."""
+RULE_CUE = True
+"""Take the rule quote's cue and speaker when the tagger found a content without a cue."""
+
+
 def quote_from_group(
     table: TokenTable, group: Group, rule_quotes: Sequence[Quote], confidence: float
 ) -> Quote:
-    """One attribution record (article offsets); speaker name and entity, medium and addressee
-    come from a rule quote with the same source (or cue) when there is one."""
+    """One attribution record (article offsets). Speaker name and entity, medium and addressee
+    come from a rule quote with the same source (or cue) when there is one; so do a missing source
+    (:data:`RULE_SOURCE`) and a missing cue (:data:`RULE_CUE`) when a rule quote has them."""
     base = table.base
     spans = [table.span_chars(c.first, c.last) for c in group.contents]
     text = " ".join(table.text[a - base : b - base] for a, b in spans)
     rel = [(a - base, b - base) for a, b in spans]
-    kind = quote_kind(table.text, rel)
-    q = Quote(id="", spans=spans, text=text, kind=kind, confidence=round(confidence, 3))  # type: ignore[arg-type]
+    kind = cast(QuoteKind, quote_kind(table.text, rel))
+    q = Quote(id="", spans=spans, text=text, kind=kind, confidence=round(confidence, 3))
     q.evidence.append("crf")
+    cue: tuple[int, int] | None = None
+    src: tuple[int, int] | None = None
+    match: Quote | None = None
     if group.cue is not None:
         cue = table.span_chars(group.cue.first, group.cue.last)
+        match = next((r for r in rule_quotes if _overlaps(cue, r.cue_spans)), None)
+    elif RULE_CUE:
+        match = next((r for r in rule_quotes if r.cue_spans and _overlaps(spans[0], r.spans)), None)
+        if match is not None:
+            cue = match.cue_spans[0]
+            q.evidence.append("cue:rules")
+    if cue is None:
+        q.evidence.append("crf:no-cue")
+    else:
         q.cue_spans = [cue]
         q.cue = table.text[cue[0] - base : cue[1] - base]
-        match = next((r for r in rule_quotes if _overlaps(cue, r.cue_spans)), None)
         if match is not None:
             q.medium, q.addressee = match.medium, match.addressee
-    else:
-        q.evidence.append("crf:no-cue")
     if group.source is not None:
         src = table.span_chars(group.source.first, group.source.last)
+    elif match is not None and match.speaker_spans and (RULE_SOURCE or group.cue is None):
+        src = match.speaker_spans[0]
+        q.evidence.append("source:rules")
+    if src is not None:
         q.speaker_spans = [src]
         q.speaker = table.text[src[0] - base : src[1] - base]
-        match = next((r for r in rule_quotes if _overlaps(src, r.speaker_spans)), None)
-        if match is not None and match.speaker:
-            q.speaker, q.speaker_id = match.speaker, match.speaker_id
+        named = next((r for r in rule_quotes if _overlaps(src, r.speaker_spans)), None)
+        if named is not None and named.speaker:
+            q.speaker, q.speaker_id = named.speaker, named.speaker_id
             q.evidence.append("speaker:rules")
     return q

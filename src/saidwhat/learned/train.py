@@ -54,7 +54,7 @@ from saidwhat.records import Quote, RawArticle
 ALGORITHM = "lbfgs"
 """L-BFGS with elastic net: deterministic, and L1 keeps the model small. (crfsuite's SGD was as
 good on average but swung by several points with its shuffling, and diverged when stacked.)"""
-DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.01, "max_iterations": 100}
+DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.1, "c2": 3.0, "max_iterations": 100}
 
 LEARNED_MIN_COUNT = 5
 LEARNED_MIN_SHARE = 0.25
