@@ -164,6 +164,11 @@ def test_tiny_crf_trains_tags_and_decodes(tmp_path: Path) -> None:
     assert 0.0 < quotes[0].confidence < 1.0
 
 
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="make model"):
+        Tagger(tmp_path / "none.crfsuite")
+
+
 def test_calibration_fit_orders_confidences() -> None:
     rows = [[0.9, 0.9, 0.9, 0.9]] * 20 + [[0.3, 0.2, 0.4, 0.5]] * 20
     flags = [True] * 18 + [False] * 2 + [False] * 17 + [True] * 3

@@ -13,7 +13,8 @@ medium and addressee). Every returned quote is one attribution in PolNeAR's conv
 ``spans`` are the content (quote marks, "that" and all; several spans when the attribution splits
 it), ``speaker_spans`` the source and ``cue_spans`` the cue; ``kind`` is ``direct``, ``partial``
 or ``indirect`` from the quote marks; ``confidence`` is the calibrated probability that the
-content is found (at least 80% of it) and ``evidence`` starts with ``crf``.
+content is found (at least 80% of it) and ``evidence`` starts with ``crf``. Ids are ``L1``, ``L2``,
+… in text order (renumber them with the article's other records).
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class Tagger:
         self.learned: frozenset[str] = frozenset(self.meta.get("learned_cues") or [])
         cal = self.meta.get("calibration") or {}
         self.calibration = Calibration(**cal) if cal else Calibration()
+        if not Path(self.model_path).is_file():
+            raise FileNotFoundError(f"no tagger model at {self.model_path} (run `make model`)")
         self._crf = pycrfsuite.Tagger()
         self._crf.open(self.model_path)
 

@@ -212,15 +212,6 @@ def headline(result: Mapping[str, Any]) -> dict[str, Any]:
     return {k: result[k] for k in keys if k in result}
 
 
-def evaluate(tagger: Tagger, gold: Sequence[Record], data: Sequence[Prepared]) -> dict[str, Any]:
-    """PolNeAR scores (subset ``all``, spans exact) of the tagger's output on prepared articles."""
-    system, _ = predict(tagger, data)
-    by_id = {str(r["id"]): r for r in gold}
-    view = {k: polnear_view(v) for k, v in system.items()}
-    g, s = apply_subset(by_id, view, "all")
-    return score(g, s, spans=True)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``python -m saidwhat.learned.train`` command."""
     ap = argparse.ArgumentParser(
