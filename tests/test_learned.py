@@ -115,6 +115,21 @@ def test_quote_from_group_offsets_kind_and_rule_speaker() -> None:
     assert q.confidence == 0.7 and q.evidence[0] == "crf"
 
 
+def test_combine_keeps_rule_direct_quotes_and_adds_the_rest() -> None:
+    from saidwhat.learned.tagger import combine
+
+    direct = Quote("Q1", [(10, 20)], "x", "direct", speaker="Ann Lee", speaker_spans=[(0, 3)])
+    nested = Quote("Q2", [(12, 15)], "y", "nested", parent="Q1")
+    partial = Quote("Q3", [(40, 50)], "z", "partial")
+    over = Quote("L1", [(9, 21)], "x", "direct", speaker_spans=[(0, 7)], cue_spans=[(22, 26)])
+    over.cue = "said"
+    other = Quote("L2", [(38, 50)], "z", "indirect")
+    out = combine([direct, nested, partial], [over, other])
+    assert [q.id for q in out] == ["Q1", "Q2", "L2"]
+    assert direct.speaker_spans == [(0, 7)] and direct.cue_spans == [(22, 26)]
+    assert direct.speaker == "Ann Lee" and direct.cue == "said"
+
+
 # -- gold tags, features -------------------------------------------------------------------------
 def test_gold_tags_bio_and_overlaps() -> None:
     words = ["Smith", "said", "Jones", "thinks", "it", "rained"]

@@ -5,9 +5,9 @@ Usage::
     python -m saidwhat.learned.evaluate --polnear ../shared/data/polnear/data [--split dev]
         [--limit N] [--model PATH] [--json]
 
-From Python: :func:`system_records` gives the tagger's records for gold records (GOLD_FORMAT
-dicts, by id) and :func:`score_polnear` the metrics (subset ``all``, exact spans) the model card
-reports, with the rule engine's own scores beside them when ``rules=True``.
+From Python: :func:`system_records` gives the records of the rule engine, the tagger and their
+combination for gold records (GOLD_FORMAT dicts), and :func:`score_polnear` the metrics (exact
+spans, subsets ``all`` and ``quote-mark``) the model card reports.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from saidwhat.evaluate.metrics import Record, apply_subset, score
+from saidwhat.evaluate.metrics import SUBSETS, Record, Subset, apply_subset, score
 from saidwhat.evaluate.polnear import load_polnear, polnear_view
 from saidwhat.learned.corpus import CapturingEngine, extract
-from saidwhat.learned.tagger import Tagger
+from saidwhat.learned.tagger import Tagger, combine
 from saidwhat.records import RawArticle
 
 HEADLINE = (
@@ -35,26 +35,35 @@ HEADLINE = (
 )
 
 
+SYSTEMS = ("rules", "learned", "combined")
+
+
 def system_records(
     gold: Iterable[Record], tagger: Tagger, engine: CapturingEngine | None = None
-) -> tuple[dict[str, Record], dict[str, Record]]:
-    """``(learned, rules)``: records (without text) per article id from the tagger and from the
-    rule engine alone, both in saidwhat's shape (apply ``polnear_view`` before scoring)."""
+) -> dict[str, dict[str, Record]]:
+    """Records (without text) per article id for each of :data:`SYSTEMS`: the rule engine alone,
+    the tagger alone, and :func:`~saidwhat.learned.tagger.combine` of both. All are in saidwhat's
+    shape (apply ``polnear_view`` before scoring against PolNeAR)."""
     engine = engine or CapturingEngine()
     raws = (RawArticle(id=str(r["id"]), text=str(r["text"])) for r in gold)
-    learned: dict[str, Record] = {}
-    rules: dict[str, Record] = {}
+    out: dict[str, dict[str, Record]] = {name: {} for name in SYSTEMS}
     for article, chunks in extract(engine, raws):
-        rules[article.id] = article.to_dict(with_text=False)
-        article.quotes = tagger.attributions(chunks, article.quotes)
-        learned[article.id] = article.to_dict(with_text=False)
-    return learned, rules
+        rules = list(article.quotes)
+        out["rules"][article.id] = article.to_dict(with_text=False)
+        learned = tagger.attributions(chunks, rules)
+        article.quotes = learned
+        out["learned"][article.id] = article.to_dict(with_text=False)
+        article.quotes = combine(rules, learned)
+        out["combined"][article.id] = article.to_dict(with_text=False)
+    return out
 
 
-def polnear_scores(gold: Mapping[str, Record], system: Mapping[str, Record]) -> dict[str, Any]:
-    """The headline metrics (subset ``all``, exact spans) of saidwhat records against gold."""
+def polnear_scores(
+    gold: Mapping[str, Record], system: Mapping[str, Record], subset: Subset = "all"
+) -> dict[str, Any]:
+    """The headline metrics (exact spans) of saidwhat records against gold, on ``subset``."""
     views = {k: polnear_view(v) for k, v in system.items()}
-    g, s = apply_subset(gold, views, "all")
+    g, s = apply_subset(gold, views, subset)
     result = score(g, s, spans=True)
     return {k: result[k] for k in HEADLINE}
 
@@ -65,22 +74,20 @@ def score_polnear(
     *,
     limit: int | None = None,
     tagger: Tagger | None = None,
-    rules: bool = False,
 ) -> dict[str, Any]:
-    """Run the engine and the tagger on a PolNeAR split and score them; also the seconds taken
-    and, with ``rules``, the rule engine's own scores."""
+    """Run the engine and the tagger on a PolNeAR split and score every system on both subsets
+    (``all`` and ``quote-mark``, the quality gate's); also the seconds taken."""
     gold_list = load_polnear(root, split, limit=limit)
     gold = {str(r["id"]): r for r in gold_list}
     start = time.perf_counter()
-    learned, by_rules = system_records(gold_list, tagger or Tagger.load())
+    systems = system_records(gold_list, tagger or Tagger.load())
     out: dict[str, Any] = {
         "split": split,
         "articles": len(gold),
         "seconds": round(time.perf_counter() - start, 1),
-        "learned": polnear_scores(gold, learned),
     }
-    if rules:
-        out["rules"] = polnear_scores(gold, by_rules)
+    for subset in SUBSETS:
+        out[subset] = {name: polnear_scores(gold, recs, subset) for name, recs in systems.items()}
     return out
 
 
@@ -94,16 +101,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print one JSON object")
     args = ap.parse_args(argv)
     tagger = Tagger.load(args.model)
-    result = score_polnear(args.polnear, args.split, limit=args.limit, tagger=tagger, rules=True)
+    result = score_polnear(args.polnear, args.split, limit=args.limit, tagger=tagger)
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
     print(f"PolNeAR {result['split']}: {result['articles']} articles, {result['seconds']}s")
-    print(f"{'metric':<20} {'rules P/R/F1':>22} {'learned P/R/F1':>22}")
-    for key in HEADLINE:
-        cells = [result[side][key] for side in ("rules", "learned")]
-        text = [f"{c['p']:.3f}/{c['r']:.3f}/{c['f1']:.3f}" for c in cells]
-        print(f"{key:<20} {text[0]:>22} {text[1]:>22}")
+    for subset in SUBSETS:
+        print(f"\nsubset {subset}: P/R/F1")
+        print(f"{'metric':<20}" + "".join(f"{name:>22}" for name in SYSTEMS))
+        for key in HEADLINE:
+            cells = [result[subset][name][key] for name in SYSTEMS]
+            text = "".join(f"{c['p']:.3f}/{c['r']:.3f}/{c['f1']:.3f}".rjust(22) for c in cells)
+            print(f"{key:<20}{text}")
     return 0
 
 

@@ -222,3 +222,30 @@ def quote_from_group(
             q.speaker, q.speaker_id = named.speaker, named.speaker_id
             q.evidence.append("speaker:rules")
     return q
+
+
+def combine(rule_quotes: Sequence[Quote], learned: Sequence[Quote]) -> list[Quote]:
+    """The rule engine's quotations that open with a quote mark (kind ``direct``) and its nested
+    quotes, plus every learned attribution whose content overlaps none of those direct quotes; a
+    direct quote (the first part, for a split one) takes the source and cue spans of the learned
+    attribution over it. Rules are the more exact on quotations in quote marks, the tagger on
+    everything else (PolNeAR dev, see docs/model-card.md). Returns the records in text order; the
+    caller renumbers them."""
+    kept = [q for q in rule_quotes if q.kind in ("direct", "nested")]
+    direct = [q for q in kept if q.kind == "direct"]
+    out = list(kept)
+    for lq in learned:
+        over = [r for r in direct if any(_overlaps(s, r.spans) for s in lq.spans)]
+        if not over:
+            out.append(lq)
+            continue
+        for r in over:
+            if r.continues is not None:
+                continue
+            if lq.speaker_spans:
+                r.speaker_spans = list(lq.speaker_spans)
+            if lq.cue_spans:
+                r.cue_spans, r.cue = list(lq.cue_spans), lq.cue
+            r.evidence.append("spans:crf")
+    out.sort(key=lambda q: q.start)
+    return out
