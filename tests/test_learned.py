@@ -107,27 +107,61 @@ def test_quote_from_group_offsets_kind_and_rule_speaker() -> None:
     )
     rule = Quote("Q1", [(113, 119)], "we won", "direct", speaker="John Smith", speaker_id="E1")
     rule.speaker_spans = [(100, 105)]
+    rule.evidence = ["cue:after", "speaker:name"]
     q = quote_from_group(table, group, [rule], 0.7)
     assert q.spans == [(111, 121)] and q.text == "“ we won ”"
     assert q.kind == "direct"
     assert q.cue == "said" and q.cue_spans == [(106, 110)]
     assert q.speaker == "John Smith" and q.speaker_id == "E1" and q.speaker_spans == [(100, 105)]
     assert q.confidence == 0.7 and q.evidence[0] == "crf"
+    # A rule speaker chosen by salience alone is not taken over: the source is resolved afresh.
+    rule.evidence = ["cue:after", "speaker:description-salience"]
+    q = quote_from_group(table, group, [rule], 0.7)
+    assert q.speaker == "Smith" and q.speaker_id is None
 
 
-def test_combine_keeps_rule_direct_quotes_and_adds_the_rest() -> None:
-    from saidwhat.learned.tagger import combine
-
+def _combine_case() -> tuple[Quote, Quote, list[Quote], list[Quote]]:
     direct = Quote("Q1", [(10, 20)], "x", "direct", speaker="Ann Lee", speaker_spans=[(0, 3)])
     nested = Quote("Q2", [(12, 15)], "y", "nested", parent="Q1")
     partial = Quote("Q3", [(40, 50)], "z", "partial")
+    indirect = Quote("Q4", [(60, 70)], "w", "indirect")
     over = Quote("L1", [(9, 21)], "x", "direct", speaker_spans=[(0, 7)], cue_spans=[(22, 26)])
     over.cue = "said"
-    other = Quote("L2", [(38, 50)], "z", "indirect")
-    out = combine([direct, nested, partial], [over, other])
-    assert [q.id for q in out] == ["Q1", "Q2", "L2"]
-    assert direct.speaker_spans == [(0, 7)] and direct.cue_spans == [(22, 26)]
+    clause = Quote("L2", [(35, 50)], "so z", "indirect", cue_spans=[(30, 34)])
+    bare = Quote("L3", [(80, 90)], "v", "indirect")  # neither cue nor source
+    return direct, partial, [direct, nested, partial, indirect], [over, clause, bare]
+
+
+def test_combine_keeps_rule_quotations_and_adds_the_rest() -> None:
+    from saidwhat.learned.tagger import combine
+
+    direct, partial, rules, learned = _combine_case()
+    out = combine(rules, learned)
+    assert [q.id for q in out] == ["Q1", "Q2", "Q3", "Q4"]
+    # the rules' own speaker span stays; the cue they lacked is lent
+    assert direct.speaker_spans == [(0, 3)] and direct.cue_spans == [(22, 26)]
     assert direct.speaker == "Ann Lee" and direct.cue == "said"
+    assert partial.spans == [(40, 50)] and partial.cue_spans == [(30, 34)]
+
+
+def test_combine_with_polnear_extents() -> None:
+    from saidwhat.learned.tagger import combine
+
+    direct, partial, rules, learned = _combine_case()
+    out = combine(rules, learned, extents=True)
+    assert [q.id for q in out] == ["Q1", "Q2", "Q3", "Q4"]
+    assert direct.speaker_spans == [(0, 7)] and direct.speaker == "Ann Lee"
+    assert partial.spans == [(35, 50)] and partial.text == "so z"  # the whole reported clause
+
+
+def test_combine_adds_learned_attributions_outside_rule_quotes() -> None:
+    from saidwhat.learned.tagger import combine
+
+    _, _, rules, learned = _combine_case()
+    far = Quote("L4", [(100, 120)], "u", "indirect", cue_spans=[(95, 99)])
+    over_indirect = Quote("L5", [(58, 72)], "t", "indirect", cue_spans=[(55, 57)])
+    out = combine(rules, [*learned, far, over_indirect])
+    assert [q.id for q in out] == ["Q1", "Q2", "Q3", "L5", "L4"]  # L5 replaces the rules' Q4
 
 
 # -- gold tags, features -------------------------------------------------------------------------

@@ -8,16 +8,16 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from itertools import islice
 
-from saidwhat.pipeline import DEFAULT_MODEL, Engine
+from saidwhat.pipeline import DEFAULT_MODEL, SCOPES, Engine
 from saidwhat.records import Article, RawArticle
 
 BATCH = 16
 
 
 @cache
-def get_engine(model: str = DEFAULT_MODEL) -> Engine:
-    """The process's engine for ``model`` (loaded on first use)."""
-    return Engine(model)
+def get_engine(model: str = DEFAULT_MODEL, scope: str = SCOPES[0]) -> Engine:
+    """The process's engine for ``model`` and ``scope`` (loaded on first use)."""
+    return Engine(model, scope=scope)
 
 
 def _batches(raws: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle]]:
@@ -26,20 +26,25 @@ def _batches(raws: Iterable[RawArticle], size: int) -> Iterator[list[RawArticle]
         yield batch
 
 
-def _work(args: tuple[str, list[RawArticle]]) -> list[Article]:
-    model, batch = args
-    return list(get_engine(model).extract_many(batch))
+def _work(args: tuple[str, str, list[RawArticle]]) -> list[Article]:
+    model, scope, batch = args
+    return list(get_engine(model, scope).extract_many(batch))
 
 
 def extract_many(
-    raws: Iterable[RawArticle], model: str = DEFAULT_MODEL, jobs: int = 1, batch_size: int = BATCH
+    raws: Iterable[RawArticle],
+    model: str = DEFAULT_MODEL,
+    jobs: int = 1,
+    batch_size: int = BATCH,
+    scope: str = SCOPES[0],
 ) -> Iterator[Article]:
-    """Extract every article of ``raws`` (streamed, order kept)."""
+    """Extract every article of ``raws`` (streamed, order kept); ``scope`` as in
+    :data:`saidwhat.pipeline.SCOPES`."""
     if jobs <= 1:
-        yield from get_engine(model).extract_many(raws, batch_size=batch_size)
+        yield from get_engine(model, scope).extract_many(raws, batch_size=batch_size)
         return
     ctx = multiprocessing.get_context("spawn")
-    work = ((model, b) for b in _batches(raws, batch_size))
+    work = ((model, scope, b) for b in _batches(raws, batch_size))
     with ctx.Pool(jobs) as pool:
         for articles in pool.imap(_work, work, chunksize=1):
             yield from articles

@@ -50,7 +50,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     inputs = _Inputs(args.files, sys.stdin)
     count = 0
     try:
-        for article in extract_many(inputs, model=args.model, jobs=args.jobs):
+        for article in extract_many(inputs, model=args.model, jobs=args.jobs, scope=args.scope):
             count += 1
             for w in article.warnings:
                 _warn(w, sys.stderr)
@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("files", nargs="*", help="text/JSONL files or folders; '-' or nothing: stdin")
     ex.add_argument("--model", default=DEFAULT_MODEL, help="installed spaCy pipeline name")
     ex.add_argument("--jobs", type=int, default=1, help="worker processes")
+    ex.add_argument(
+        "--scope",
+        choices=("statements", "attributions"),
+        default="statements",
+        help="statements: what was said (default); attributions: every attribution in "
+        "PolNeAR's sense, reported acts and topics included",
+    )
     ex.add_argument("--pretty", action="store_true", help="print a who-said-what table")
     ex.add_argument("--no-text", action="store_true", help="leave the article text out")
     ex.set_defaults(func=cmd_extract)

@@ -38,13 +38,21 @@ def register_extensions() -> None:
 class SaidwhatComponent:
     """Runs the saidwhat engine on a Doc the pipeline has already tagged and parsed."""
 
-    def __init__(self, nlp: Language, name: str, ner_scope: str, span_key: str) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        ner_scope: str,
+        span_key: str,
+        scope: str = "statements",
+        learned: bool = True,
+    ) -> None:
         from saidwhat.pipeline import Engine
 
         register_extensions()
         self.name = name
         self.span_key = span_key
-        self.engine = Engine(nlp, ner_scope=ner_scope)
+        self.engine = Engine(nlp, ner_scope=ner_scope, scope=scope, learned=learned)
 
     def __call__(self, doc: Doc) -> Doc:
         article = self.engine.extract_doc(doc)
@@ -73,9 +81,16 @@ class SaidwhatComponent:
 
 @Language.factory(
     "saidwhat",
-    default_config={"ner_scope": "attribution", "span_key": SPAN_KEY},
+    default_config={
+        "ner_scope": "attribution",
+        "span_key": SPAN_KEY,
+        "scope": "statements",
+        "learned": True,
+    },
 )
-def make_saidwhat(nlp: Language, name: str, ner_scope: str, span_key: str) -> SaidwhatComponent:
+def make_saidwhat(
+    nlp: Language, name: str, ner_scope: str, span_key: str, scope: str, learned: bool
+) -> SaidwhatComponent:
     """Factory for the ``saidwhat`` component (also exposed as a ``spacy_factories`` entry
     point)."""
-    return SaidwhatComponent(nlp, name, ner_scope, span_key)
+    return SaidwhatComponent(nlp, name, ner_scope, span_key, scope, learned)

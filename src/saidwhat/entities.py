@@ -23,6 +23,10 @@ from saidwhat.lexicons import (
 from saidwhat.records import Entity, EntityType
 
 MentionKind = Literal["name", "pronoun", "description", "group"]
+OTHER_LABELS = frozenset({"DATE", "TIME", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART", "LOC"})
+"""Recogniser labels kept as evidence that a capitalised name is not a speaker ("Monday")."""
+NOT_A_NAME = "OTHER"
+"""The vote such a label casts (never an entity type)."""
 
 
 @dataclass(slots=True)
@@ -68,7 +72,7 @@ class _Info:
     def vote(self, etype: EntityType, weight: int = 1) -> None:
         """Entity type by majority over its mentions' labels (a known first name votes PERSON)."""
         self.votes[etype] = self.votes.get(etype, 0) + weight
-        known = {k: v for k, v in self.votes.items() if k != "UNKNOWN"}
+        known = {k: v for k, v in self.votes.items() if k not in ("UNKNOWN", NOT_A_NAME)}
         if self.gender and not self.plural:
             self.entity.type = "PERSON"
         elif known:
@@ -139,6 +143,13 @@ class EntityTable:
             return info.entity
         return None
 
+    def knows_name(self, m: Mention) -> bool:
+        """Whether the name mention ``m`` is, or matches, a name already in the table."""
+        if (m.start, m.end) in self._by_span:
+            return True
+        words = m.words or name_words(m.text)
+        return bool(words) and self._match_name(words, m.start) is not None
+
     def link_description(self, head: str, name: Mention) -> None:
         """Apposition or copula: ``name`` is also called ``the <head>``."""
         info = self._by_span.get((name.start, name.end)) or self._observe_name(name)
@@ -163,7 +174,7 @@ class EntityTable:
         words = m.words or name_words(m.text)
         if not words:
             return None
-        info = self._match_name(words, m.start)
+        info = self._match_name(words, m.start, _gender_of(m.text) if len(words) == 1 else None)
         label_type = _type_of(m.label, m.plural)
         if info is None:
             info = self._new(display_name(m.text), label_type, gender=_gender_of(m.text))
@@ -171,18 +182,23 @@ class EntityTable:
             info.entity.name = display_name(m.text)
             info.gender = info.gender or _gender_of(m.text)
         info.vote(label_type)
+        if m.label in OTHER_LABELS:
+            info.votes[NOT_A_NAME] = info.votes.get(NOT_A_NAME, 0) + 1
         info.words.add(words)
         alias = display_name(m.text)
         if alias != info.entity.name and alias not in info.entity.aliases:
             info.entity.aliases.append(alias)
         return info
 
-    def _match_name(self, words: tuple[str, ...], pos: int) -> _Info | None:
-        """Same name, or a surname / first name of an earlier full name (most recent first)."""
+    def _match_name(
+        self, words: tuple[str, ...], pos: int, gender: str | None = None
+    ) -> _Info | None:
+        """Same name, or a surname / first name of an earlier full name (most recent first); a
+        surname with a gendered title ("Mrs. Clinton") skips names of the other gender."""
         best: _Info | None = None
         best_score = 0
         for info in self._infos:
-            if info.plural:
+            if info.plural or (gender and info.gender and info.gender != gender):
                 continue
             for known in info.words:
                 score = _name_overlap(words, known)
@@ -368,15 +384,22 @@ class EntityTable:
 
 
 def _person_like(info: _Info) -> bool:
-    """A single entity that may be a person: typed PERSON, or untyped, or typed ORG by the (noisy)
-    recogniser while its name holds no organisation word ("Tobiah Marsh")."""
+    """A single entity that may be a person: typed PERSON; or untyped, with no organisation word
+    in its name, not a dateline-like word in capitals ("HEMPSTEAD") and not labelled a date, event
+    or the like more often than a person ("Monday"); or typed ORG by the (noisy) recogniser while
+    its name holds no organisation word ("Tobiah Marsh")."""
     if info.plural or info.entity.type == "GROUP":
         return False
-    if info.entity.type in ("PERSON", "UNKNOWN"):
+    if info.entity.type == "PERSON":
         return True
     org = word_set("org_words.txt")
     words = info.entity.name.lower().replace("’", "'").split()
-    return 2 <= len(words) <= 3 and not any(w.strip(".,'s") in org for w in words)
+    has_org_word = any(w.strip(".,'s") in org for w in words)
+    if info.entity.type == "UNKNOWN":
+        capitals = len(words) == 1 and len(words[0]) > 3 and info.entity.name.isupper()
+        other = info.votes.get(NOT_A_NAME, 0) > info.votes.get("PERSON", 0)
+        return not (has_org_word or capitals or other)
+    return 2 <= len(words) <= 3 and not has_org_word
 
 
 def _first_person_owner(m: Mention) -> bool:

@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "E004": "spaCy pipeline not installed",
     "E005": "record failed during extraction",
     "E006": "unknown input format",
+    "E007": "unknown extraction scope",
     # store and ingest (saidwhat.store, saidwhat.ingest): codes from 101 on
     "E101": "compressed input is corrupt or truncated",
     "E102": "WARC file is truncated or malformed",

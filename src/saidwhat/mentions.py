@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from saidwhat.entities import Mention, name_words
+from saidwhat.entities import OTHER_LABELS, Mention, name_words
 from saidwhat.lexicons import honorifics, pronouns
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_ORG_LABELS = frozenset({"ORG", "FAC", "GPE"})
+_NAME_LINKS = frozenset({"of", "on", "for"})
 _DROP_LEFT = frozenset({"punct", "cc", "preconj", "prep", "advmod", "case"})
 _COPULAS = frozenset({"is", "was", "are", "were", "be", "been", "'s", "’s"})
 _NOUN_KEEP = frozenset(
@@ -61,6 +63,11 @@ class Chunk:
 
     def in_quote(self, tok: Token) -> bool:
         return in_ranges(self.quote_ranges, self.start(tok))
+
+    def covered_by_org(self, start: int, end: int) -> bool:
+        """Whether one recognised organisation, place or facility name covers [start, end)."""
+        i = bisect_right(self.ner_spans, (start, 1 << 62)) - 1
+        return i >= 0 and self.ner_spans[i][1] >= end and self.ner_spans[i][2] in _ORG_LABELS
 
     def label_at(self, start: int, end: int) -> str | None:
         """The NER label of an entity overlapping [start, end) (spans sorted, binary search)."""
@@ -140,6 +147,19 @@ def _in_name(tok: Token) -> bool:
     )
 
 
+def full_name(ch: Chunk, tok: Token) -> tuple[Token, Token]:
+    """:func:`name_chain`, carried over "of", "on" or "for" where the recogniser reads one
+    organisation name across it ("Commission on Presidential Debates", "Bureau of Prisons")."""
+    first, last = name_chain(tok)
+    doc = tok.doc
+    while last.i + 2 < len(doc) and doc[last.i + 1].lower_ in _NAME_LINKS:
+        nxt = doc[last.i + 2]
+        if not is_name_token(nxt) or not ch.covered_by_org(ch.start(first), ch.end(nxt)):
+            break
+        last = name_chain(nxt)[1]
+    return first, last
+
+
 def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
     text = ch.text[first.idx : last.idx + len(last.text)]
     start, end = ch.start(first), ch.end(last)
@@ -176,7 +196,7 @@ def iter_names(ch: Chunk) -> Iterator[Mention]:
     while i < len(doc):
         tok = doc[i]
         if is_name_token(tok):
-            first, last = name_chain(tok)
+            first, last = full_name(ch, tok)
             if last.i >= first.i and any(is_name_token(t) for t in doc[first.i : last.i + 1]):
                 yield name_mention(ch, first, last)
             i = last.i + 1
@@ -277,7 +297,7 @@ def _appos_pair(tok: Token) -> tuple[Token, Token] | None:
 
 
 def _name_of(ch: Chunk, tok: Token) -> Mention:
-    first, last = name_chain(tok)
+    first, last = full_name(ch, tok)
     return name_mention(ch, first, last)
 
 
@@ -348,5 +368,5 @@ def ner_spans(doc: Doc, base: int) -> list[tuple[int, int, str]]:
     return [
         (base + e.start_char, base + e.end_char, e.label_)
         for e in doc.ents
-        if e.label_ in NAME_LABELS
+        if e.label_ in NAME_LABELS or e.label_ in OTHER_LABELS
     ]

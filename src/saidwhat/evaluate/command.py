@@ -8,7 +8,9 @@ Usage::
     saidwhat eval --polnear DIR SYSTEM.jsonl       # PolNeAR gold, score a system file
 
 Options: ``--subset quote-mark|all``, ``--limit N``, ``--json``, ``--errors``, ``--spans``,
-``--model NAME``, ``--jobs N``, ``--save-system PATH``.
+``--model NAME``, ``--jobs N``, ``--save-system PATH``, ``--scope statements|attributions``
+(default: ``attributions`` with ``--polnear``, whose annotation covers every attribution,
+reported acts and topics included; ``statements`` otherwise, as ``saidwhat extract``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spans", action="store_true", help="exact content/source/cue segments")
     parser.add_argument("--model", metavar="NAME", help="spaCy pipeline for the extraction")
     parser.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
+    parser.add_argument(
+        "--scope",
+        choices=("statements", "attributions"),
+        default=None,
+        help="what the extraction reports (default: attributions with --polnear, whose "
+        "annotation covers every attribution; statements otherwise)",
+    )
     parser.add_argument("--save-system", type=Path, metavar="PATH", help="write system JSONL here")
     parser.add_argument(
         "--named-speakers",
@@ -107,6 +116,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     subset = cast(Subset, args.subset)
     gold, system = apply_subset(gold, system, subset)
     result = {**score(gold, system, spans=args.spans), "subset": subset, **info}
+    if not system_path:
+        result["scope"] = extraction_scope(args)
     errors = find_errors(gold, system) if args.errors else None
     if args.json:
         print(format_json(result, errors))
@@ -193,6 +204,14 @@ def load_extractor() -> Extractor:
     return cast(Extractor, module.extract_many)
 
 
+def extraction_scope(args: argparse.Namespace) -> str:
+    """``--scope``, by default the gold's own: PolNeAR annotates every attribution."""
+    scope = getattr(args, "scope", None)
+    if scope:
+        return str(scope)
+    return "attributions" if getattr(args, "polnear", None) else "statements"
+
+
 def raw_article(record: Record) -> RawArticle:
     """The extraction input for one gold record."""
     return RawArticle(
@@ -207,7 +226,7 @@ def raw_article(record: Record) -> RawArticle:
 def extract(gold: Mapping[str, Record], args: argparse.Namespace) -> Records:
     """Run the extraction on the gold texts; system records by id."""
     extract_many = load_extractor()
-    options: dict[str, Any] = {"jobs": args.jobs}
+    options: dict[str, Any] = {"jobs": args.jobs, "scope": extraction_scope(args)}
     if args.model:
         options["model"] = args.model
     articles = extract_many([raw_article(r) for r in gold.values()], **options)

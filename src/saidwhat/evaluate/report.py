@@ -48,6 +48,8 @@ def format_table(result: Mapping[str, Any]) -> str:
     ]
     if result.get("subset"):
         lines.append(f"subset: {result['subset']}")
+    if result.get("scope"):
+        lines.append(f"extraction scope: {result['scope']}")
     lines += ["", _PRF_HEADER]
     lines += [_prf_row(name, value) for name, value in result.items() if _is_prf(value)]
     for name, value in result.items():

@@ -22,9 +22,11 @@ ROLES = ("SRC", "CUE", "CON")
 
 
 class CapturingEngine(Engine):
-    """The rule engine, keeping each article's chunks for the tagger (see :func:`extract`)."""
+    """The rule engine (the tagger off unless ``learned`` says otherwise: its features are the
+    rules' quotes), keeping each article's chunks for the tagger (see :func:`extract`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("learned", False)
         super().__init__(*args, **kwargs)
         self._last: list[Chunk] = []
         self.captured: dict[str, list[Chunk]] = {}

@@ -23,7 +23,7 @@ from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LOWER, ORTH, TAG
 from spacy.tokens import Doc
 
 from saidwhat.cues import lexicon
-from saidwhat.mentions import Chunk
+from saidwhat.mentions import Chunk, in_ranges
 from saidwhat.records import Quote
 
 OPEN_MARKS = frozenset("“«„")
@@ -233,6 +233,17 @@ def _opening_marks(words: list[str], sequences: list[list[int]]) -> list[bool]:
     return out
 
 
+def _union(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, merged ranges (for a binary search)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        elif a < b:
+            out.append((a, b))
+    return out
+
+
 def _sent_ids(doc: Doc) -> list[int]:
     ids = [0] * len(doc)
     for k, sent in enumerate(doc.sents):
@@ -255,8 +266,8 @@ def _features(
     # Rules' roles per token.
     roles, r_begin, r_end = _paint_rules(len(chunk.text), chunk.base, rule_quotes)
     rule = [_token_rule(roles, table.starts[i], table.ends[i]) for i in range(n)]
-    ranges = [(a - chunk.base, b - chunk.base) for a, b in chunk.quote_ranges]
-    in_quote = [any(a <= pos < b for a, b in ranges) for pos in table.starts]
+    ranges = _union([(a - chunk.base, b - chunk.base) for a, b in chunk.quote_ranges])
+    in_quote = [in_ranges(ranges, pos) for pos in table.starts]
     # Nearest cue ancestor, the relation just below it, and the edges of that child's subtree;
     # then the relation below the next cue ancestor up (a cue inside reported content).
     anc_rel: list[str] = ["none"] * n

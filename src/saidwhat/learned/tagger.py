@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -123,8 +124,12 @@ class Tagger:
     def attributions(self, chunks: Sequence[Chunk], rule_quotes: Sequence[Quote]) -> list[Quote]:
         """Every attribution of one article, as PolNeAR-style quotes in text order."""
         out: list[Quote] = []
-        for table in self.tables(chunks, rule_quotes):
-            out.extend(self.quotes_from(self.tag(table), rule_quotes))
+        reach = [_reach(q) for q in rule_quotes]
+        for ch in chunks:
+            lo, hi = ch.base, ch.base + len(ch.text)
+            local = [q for q, (a, b) in zip(rule_quotes, reach, strict=True) if a < hi and lo < b]
+            table = table_from_chunk(ch, local, self.learned)
+            out.extend(self.quotes_from(self.tag(table), local))
         out.sort(key=lambda q: q.start)
         for k, q in enumerate(out, start=1):
             q.id = f"L{k}"
@@ -166,6 +171,34 @@ def confidence_inputs(tagged: Tagged, group: Group) -> list[float]:
     if group.cue is not None:
         cue = sum(tagged.marginals[i] for i in group.cue.tokens) / len(group.cue.tokens)
     return [mean, first, min(stops), cue]
+
+
+def _reach(q: Quote) -> tuple[int, int]:
+    """From the first to the last character of any of a quote's spans (content, source, cue): a
+    rule quote outside a chunk's reach can neither be a feature of its tokens nor lend to it."""
+    spans = [*q.spans, *q.speaker_spans, *q.cue_spans]
+    return min(a for a, _ in spans), max(b for _, b in spans)
+
+
+class _SpanIndex:
+    """The content spans of some quotes, sorted, for overlap queries in O(log n + hits)."""
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.items = sorted((a, b, k) for k, q in enumerate(quotes) for a, b in q.spans)
+        self.starts = [a for a, _, _ in self.items]
+        self.longest = max((b - a for a, b, _ in self.items), default=0)
+
+    def hits(self, spans: Sequence[tuple[int, int]]) -> list[int]:
+        """Indices (ascending) of the quotes with a content span overlapping one of ``spans``."""
+        out: set[int] = set()
+        for a, b in spans:
+            j = bisect_left(self.starts, b) - 1
+            while j >= 0 and self.items[j][0] + self.longest > a:
+                s, e, k = self.items[j]
+                if s < b and a < e:
+                    out.add(k)
+                j -= 1
+        return sorted(out)
 
 
 def _overlaps(a: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
@@ -218,34 +251,76 @@ def quote_from_group(
         q.speaker_spans = [src]
         q.speaker = table.text[src[0] - base : src[1] - base]
         named = next((r for r in rule_quotes if _overlaps(src, r.speaker_spans)), None)
-        if named is not None and named.speaker:
+        if named is not None and named.speaker and _firmly_resolved(named):
             q.speaker, q.speaker_id = named.speaker, named.speaker_id
             q.evidence.append("speaker:rules")
     return q
 
 
-def combine(rule_quotes: Sequence[Quote], learned: Sequence[Quote]) -> list[Quote]:
-    """The rule engine's quotations that open with a quote mark (kind ``direct``) and its nested
-    quotes, plus every learned attribution whose content overlaps none of those direct quotes; a
-    direct quote (the first part, for a split one) takes the source and cue spans of the learned
-    attribution over it. Rules are the more exact on quotations in quote marks, the tagger on
+FIRM_EVIDENCE = frozenset(
+    {
+        "speaker:name",
+        "speaker:pronoun-last-speaker",
+        "speaker:description-link",
+        "speaker:group-org",
+        "speaker:first-person",
+    }
+)
+"""Rule resolutions a learned attribution with the same source takes over as they are; after any
+other (salience, last speaker) its source is resolved afresh (saidwhat.learned.sources)."""
+
+
+def _firmly_resolved(rule: Quote) -> bool:
+    return any(e in FIRM_EVIDENCE for e in rule.evidence)
+
+
+def combine(
+    rule_quotes: Sequence[Quote], learned: Sequence[Quote], *, extents: bool = False
+) -> list[Quote]:
+    """The rule engine's quotations in quote marks (kinds ``direct`` and ``partial``) and its
+    nested quotes, plus every learned attribution with a cue or a source whose content overlaps
+    none of those, plus the rules' indirect quotes that overlap nothing kept so far. A rule
+    quotation (the first part, for a split one) takes the source or cue span of the learned
+    attribution over it where it has none; with ``extents`` (PolNeAR's conventions) it also takes
+    the learned extents where they overlap its own ("board chair Nadia Ferrante" for "Nadia
+    Ferrante") and, for a partial quotation inside a learned content, that content (the whole
+    reported clause). Rules are the more exact on quotations in quote marks, the tagger on
     everything else (PolNeAR dev, see docs/model-card.md). Returns the records in text order; the
     caller renumbers them."""
-    kept = [q for q in rule_quotes if q.kind in ("direct", "nested")]
-    direct = [q for q in kept if q.kind == "direct"]
+    kept = [q for q in rule_quotes if q.kind in ("direct", "partial", "nested")]
+    marked = [q for q in kept if q.kind != "nested"]
     out = list(kept)
+    index = _SpanIndex(marked)
     for lq in learned:
-        over = [r for r in direct if any(_overlaps(s, r.spans) for s in lq.spans)]
+        over = [marked[k] for k in index.hits(lq.spans)]
         if not over:
-            out.append(lq)
+            if lq.cue_spans or lq.speaker_spans:
+                out.append(lq)
             continue
         for r in over:
-            if r.continues is not None:
-                continue
-            if lq.speaker_spans:
-                r.speaker_spans = list(lq.speaker_spans)
-            if lq.cue_spans:
-                r.cue_spans, r.cue = list(lq.cue_spans), lq.cue
-            r.evidence.append("spans:crf")
+            if r.continues is None:
+                _lend_spans(lq, r, extents)
+            if extents and r.kind == "partial" and lq.start <= r.start and r.end <= lq.end:
+                r.spans, r.text = list(lq.spans), lq.text
+                r.evidence.append("content:crf-clause")
+    index, reached = _SpanIndex(out), -1
+    for r in sorted((r for r in rule_quotes if r.kind == "indirect"), key=lambda q: q.start):
+        if not index.hits(r.spans) and r.start >= reached:
+            out.append(r)
+            reached = max(reached, r.end)
     out.sort(key=lambda q: q.start)
     return out
+
+
+def _lend_spans(learned: Quote, rule: Quote, extents: bool) -> None:
+    """Give a rule quotation the learned attribution's source and cue spans where the rules found
+    none, and with ``extents`` where they overlap the rules' own (a span elsewhere is a different
+    reading, and the rules' is kept)."""
+    lent = False
+    src, cue = learned.speaker_spans, learned.cue_spans
+    if src and (not rule.speaker_spans or (extents and _overlaps(src[0], rule.speaker_spans))):
+        rule.speaker_spans, lent = list(src), True
+    if cue and (not rule.cue_spans or (extents and _overlaps(cue[0], rule.cue_spans))):
+        rule.cue_spans, rule.cue, lent = list(cue), learned.cue, True
+    if lent:
+        rule.evidence.append("spans:crf")

@@ -1,0 +1,152 @@
+"""Canonical speakers for the tagger's sources: its source span is a mention like any other, so it
+goes through the article's entity table (names, pronouns, descriptions, groups) exactly as the
+rules' speakers do.
+
+The tagger marks the source's words ("the former senator", "he", "White House officials"); the
+head of that span (the token whose syntactic head lies outside it) is read as a speaker mention
+by :func:`saidwhat.mentions.speaker_mention` and resolved with the most recent rule speaker
+before the quotation as the fallback for pronouns. The record keeps the tagger's span as
+``speaker_spans`` (PolNeAR's exact source) and takes the name, entity id and evidence of the
+resolution.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from spacy.tokens import Token
+
+from saidwhat.attribution import CueHit, subject_of
+from saidwhat.entities import EntityTable, Mention
+from saidwhat.lexicons import pronouns, word_set
+from saidwhat.mentions import Chunk, name_mention, speaker_mention
+from saidwhat.records import Entity, Quote
+
+SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
+_NOT_NAMES = frozenset({"PRP", "PRP$", "DT", "WP", "WDT"})
+
+
+def resolve_sources(
+    chunks: Sequence[Chunk],
+    table: EntityTable,
+    quotes: Sequence[Quote],
+    speakers: Sequence[tuple[int, Entity]],
+    *,
+    extents: bool = False,
+) -> None:
+    """Give every quote of ``quotes`` that has a source span but no entity yet the speaker its
+    source resolves to. ``speakers`` are (offset, entity) of earlier attributed speakers in text
+    order, for pronouns with nothing better in reach. A quote with a cue but no source gets the
+    cue's subject as its source: the mention, or with ``extents`` (PolNeAR's convention) the
+    subject's whole phrase."""
+    bases = [ch.base for ch in chunks]
+    for q in quotes:
+        if q.speaker_id is not None or not (q.speaker_spans or q.cue_spans):
+            continue
+        start, end = (q.speaker_spans or q.cue_spans)[0]
+        i = bisect_right(bases, start) - 1
+        if i < 0:
+            continue
+        head = _head(chunks[i], start, end)
+        if head is not None and not q.speaker_spans:
+            head = _cue_subject(head)
+            if head is None:
+                continue
+            q.speaker_spans = [_subject_span(chunks[i], head, extents)]
+            q.evidence.append("source:cue-subject")
+        if head is None:
+            continue
+        k = bisect_left(speakers, (q.start,))
+        last = speakers[k - 1][1] if k else None
+        source = text_of(chunks[i], q.speaker_spans[0])
+        res = table.resolve(_mention(chunks[i], _antecedent(head), table, source), last)
+        if res.entity is None and res.name is None:
+            continue
+        q.speaker = res.name or q.speaker
+        q.speaker_id = res.entity.id if res.entity else None
+        q.evidence.append(res.evidence)
+
+
+def _subject_span(ch: Chunk, head: Token, extents: bool) -> tuple[int, int]:
+    if extents and head.tag_ not in ("WP", "WDT"):
+        return ch.start(head.left_edge), ch.end(head.right_edge)
+    mention = speaker_mention(ch, head)
+    return mention.start, mention.end
+
+
+def _antecedent(tok: Token) -> Token:
+    """The noun a relative pronoun stands for ("George Bush, who signed" -> Bush)."""
+    if tok.tag_ in ("WP", "WDT") and tok.head.dep_ in ("relcl", "acl") and tok.head.head.i != tok.i:
+        return tok.head.head
+    return tok
+
+
+def _mention(ch: Chunk, head: Token, table: EntityTable, source: str) -> Mention:
+    """The speaker mention headed by ``head``. A coordination counts only when the source spans
+    it ("Bush and Laura" for "Bush and Laura, who …", not for "who"); a capitalised head the
+    parser did not tag as a proper noun ("Trump charges that …") is read as a name when the
+    article already knows that name."""
+    mention = speaker_mention(ch, head, coordinate=" and " in source)
+    capital = head.text[:1].isupper() and head.text.lower() not in pronouns()
+    if mention.kind == "name" or not capital or head.tag_ in _NOT_NAMES:
+        return mention
+    name = name_mention(ch, head, head)
+    return name if table.knows_name(name) else mention
+
+
+def text_of(ch: Chunk, span: tuple[int, int]) -> str:
+    return ch.text[span[0] - ch.base : span[1] - ch.base]
+
+
+def _cue_subject(cue: Token) -> Token | None:
+    """The source of a cue the tagger found without one: the verb's subject as the rules read it
+    (climbing conjoined and complement verbs, 'the senator, who said', 'according to X')."""
+    lemma = "according to" if cue.lower_ == "according" else cue.lemma_
+    tokens = (
+        [cue, cue.doc[cue.i + 1]] if lemma == "according to" and cue.i + 1 < len(cue.doc) else [cue]
+    )
+    return subject_of(CueHit(tokens, lemma, "speech"), lambda t: False)
+
+
+def reports_topic(text: str, q: Quote) -> bool:
+    """Whether ``q``'s content is only the topic of what was said: a part of it, or its cue, ends
+    just before a word of ``data/topic_words.txt`` ("she talked about how …", "he wrote about the
+    loss"). Such reports say what someone spoke of, not what they said, and are not kept as
+    quotations."""
+    topic = word_set("topic_words.txt")
+    for start, _ in q.spans:
+        before = text[max(0, start - 24) : start].split()
+        if before and before[-1].lower() in topic:
+            return True
+    for a, b in q.cue_spans:
+        words = text[a:b].split()
+        if words and words[-1].lower() in topic:
+            return True
+    return False
+
+
+def reports_proposition(chunks: Sequence[Chunk], q: Quote) -> bool:
+    """Whether ``q``'s content states something: its syntactic root is a verb with its own subject
+    (a clause: "that the plan will fail", "the plan will fail"), not a thing or an act ("praised
+    the design", "announced the injury that ended her career", "agreed to share data"). Only
+    such contents are kept as indirect statements; PolNeAR also annotates the others."""
+    bases = [ch.base for ch in chunks]
+    for start, end in q.spans:
+        i = bisect_right(bases, start) - 1
+        if i < 0:
+            continue
+        ch = chunks[i]
+        span = ch.doc.char_span(start - ch.base, end - ch.base, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        if root.tag_[:2] in ("VB", "MD") and any(c.dep_ in SUBJECTS for c in root.children):
+            return True
+    return False
+
+
+def _head(ch: Chunk, start: int, end: int) -> Token | None:
+    """The syntactic root of the tokens of ``ch`` covering [start, end)."""
+    span = ch.doc.char_span(start - ch.base, end - ch.base, alignment_mode="expand")
+    return span.root if span is not None and len(span) else None

@@ -1,0 +1,81 @@
+"""The learned attributions' filters and source resolution (saidwhat.learned.sources), on short
+invented sentences parsed by the shipped spaCy pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from saidwhat.entities import EntityTable
+from saidwhat.learned.sources import reports_proposition, reports_topic, resolve_sources
+from saidwhat.mentions import Chunk, iter_names, number_sentences
+from saidwhat.pipeline import load_model
+from saidwhat.records import Quote
+
+
+def _chunk(text: str) -> Chunk:
+    nlp = load_model()
+    doc = nlp(text, disable=["ner", "lemmatizer", "attribute_ruler"])
+    number_sentences(doc)
+    return Chunk(doc, 0, 0, [], [])
+
+
+def _quote(text: str, content: str, cue: str = "", source: str = "") -> Quote:
+    a = text.index(content)
+    q = Quote("L1", [(a, a + len(content))], content, "indirect")
+    if cue:
+        c = text.index(cue)
+        q.cue_spans, q.cue = [(c, c + len(cue))], cue
+    if source:
+        s = text.index(source)
+        q.speaker_spans, q.speaker = [(s, s + len(source))], source
+    return q
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "cue", "topic"),
+    [
+        ("Ada Marsh talked about how the ferry changed her town.", "how the ferry", "talked", True),
+        ("Ada Marsh wrote about the loss of the ferry.", "the loss of the ferry", "wrote", True),
+        ("Ada Marsh said the ferry changed her town.", "the ferry changed", "said", False),
+        ("Ada Marsh spoke regarding the ferry.", "the ferry", "spoke regarding", True),
+    ],
+)
+def test_reports_topic(text: str, content: str, cue: str, topic: bool) -> None:
+    assert reports_topic(text, _quote(text, content, cue)) is topic
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "statement"),
+    [
+        ("Ada Marsh said that the ferry would run all winter.", "that the ferry would run", True),
+        ("Ada Marsh said the ferry would run all winter.", "the ferry would run all winter", True),
+        ("Ada Marsh praised the design of the new ferry.", "the design of the new ferry", False),
+        (
+            "Ada Marsh announced the injury that ended her career.",
+            "the injury that ended her career",
+            False,
+        ),
+        ("Ada Marsh agreed to share river data.", "to share river data", False),
+    ],
+)
+def test_reports_proposition(text: str, content: str, statement: bool) -> None:
+    ch = _chunk(text)
+    a = text.index(content)
+    q = Quote("L1", [(a, a + len(content))], content, "indirect")
+    assert reports_proposition([ch], q) is statement
+
+
+def test_sources_resolve_through_the_entity_table() -> None:
+    text = "Ada Marsh runs the ferry. She said the boats were ready. The captain said little."
+    ch = _chunk(text)
+    table = EntityTable()
+    for m in iter_names(ch):
+        table.observe(m)
+    she = _quote(text, "the boats were ready", "said", "She")
+    cue_only = _quote(text, "the boats were ready", "said")
+    resolve_sources([ch], table, [she, cue_only], [])
+    assert she.speaker == "Ada Marsh" and she.speaker_id is not None
+    assert she.speaker_spans == [(text.index("She"), text.index("She") + 3)]
+    # without a source span, the cue's subject becomes the source
+    assert cue_only.speaker == "Ada Marsh"
+    assert "source:cue-subject" in cue_only.evidence
