@@ -381,7 +381,7 @@ def test_eval_extracts_when_no_system(
     argv = [str(gold_path), "--json", "--subset", "quote-mark", "--jobs", "2"]
     assert command.run(_args(*argv, "--model", "m", "--save-system", str(saved))) == 0
     data = json.loads(capsys.readouterr().out)
-    assert calls == [{"jobs": 2, "model": "m"}]
+    assert calls == [{"jobs": 2, "model": "m", "scope": "statements"}]
     assert data["subset"] == "quote-mark"
     assert data["detect@0.3"]["gold"] == 2 and data["detect@0.3"]["tp"] == 2
     written = [json.loads(line) for line in saved.read_text(encoding="utf-8").splitlines()]
@@ -515,3 +515,11 @@ def test_agrees_with_reference_on_polnear(reference: ModuleType, seed: int) -> N
     system = perturb(gold, seed)
     _assert_agrees(reference, gold, system)
     _assert_agrees(reference, *apply_subset(gold, system, "quote-mark"))
+
+
+def test_extraction_scope_follows_the_gold() -> None:
+    assert command.extraction_scope(_args("gold.jsonl")) == "statements"
+    assert command.extraction_scope(_args("--polnear", "dir")) == "attributions"
+    assert command.extraction_scope(_args("--polnear", "dir", "--scope", "statements")) == (
+        "statements"
+    )

@@ -53,7 +53,7 @@ def system_records(
         learned = tagger.attributions(chunks, rules)
         article.quotes = learned
         out["learned"][article.id] = article.to_dict(with_text=False)
-        article.quotes = combine(rules, learned)
+        article.quotes = combine(rules, learned, extents=True)  # PolNeAR conventions
         out["combined"][article.id] = article.to_dict(with_text=False)
     return out
 

@@ -282,11 +282,11 @@ def combine(
     none of those, plus the rules' indirect quotes that overlap nothing kept so far. A rule
     quotation (the first part, for a split one) takes the source or cue span of the learned
     attribution over it where it has none; with ``extents`` (PolNeAR's conventions) it also takes
-    the learned extents where they overlap its own ("board chair Nadia Ferrante" for "Nadia
-    Ferrante") and, for a partial quotation inside a learned content, that content (the whole
-    reported clause). Rules are the more exact on quotations in quote marks, the tagger on
-    everything else (PolNeAR dev, see docs/model-card.md). Returns the records in text order; the
-    caller renumbers them."""
+    the learned cue and the learned source where it overlaps its own ("board chair Nadia Ferrante"
+    for "Nadia Ferrante") and, for a partial quotation inside a learned content, that content
+    (the whole reported clause). Rules are the more exact on quotations in quote marks, the
+    tagger on everything else (PolNeAR dev, see docs/model-card.md). Returns the records in text
+    order; the caller renumbers them."""
     kept = [q for q in rule_quotes if q.kind in ("direct", "partial", "nested")]
     marked = [q for q in kept if q.kind != "nested"]
     out = list(kept)
@@ -314,13 +314,14 @@ def combine(
 
 def _lend_spans(learned: Quote, rule: Quote, extents: bool) -> None:
     """Give a rule quotation the learned attribution's source and cue spans where the rules found
-    none, and with ``extents`` where they overlap the rules' own (a span elsewhere is a different
-    reading, and the rules' is kept)."""
+    none. With ``extents`` the learned cue always wins (PolNeAR's cue: "said in a statement"), and
+    the learned source where it overlaps the rules' own (a source elsewhere is another reading,
+    and the rules' speaker, which names it, is kept)."""
     lent = False
     src, cue = learned.speaker_spans, learned.cue_spans
     if src and (not rule.speaker_spans or (extents and _overlaps(src[0], rule.speaker_spans))):
         rule.speaker_spans, lent = list(src), True
-    if cue and (not rule.cue_spans or (extents and _overlaps(cue[0], rule.cue_spans))):
+    if cue and (not rule.cue_spans or extents):
         rule.cue_spans, rule.cue, lent = list(cue), learned.cue, True
     if lent:
         rule.evidence.append("spans:crf")
