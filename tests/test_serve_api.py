@@ -245,6 +245,32 @@ def test_command_line() -> None:
     args = parser.parse_args(["serve", "--db", "x.duckdb", "--port", "9000", "--host", "::1"])
     assert url_of(args.host, args.port) == "http://[::1]:9000/"
     assert url_of("0.0.0.0", 80) == "http://127.0.0.1:80/"
+    assert (args.workers, args.search_cache) == (1, None)
+    args = parser.parse_args(["serve", "--workers", "2", "--search-cache", "0"])
+    assert (args.workers, args.search_cache) == (2, 0)
+
+
+def test_search_body_is_the_documented_model(client: TestClient) -> None:
+    """The search answer is built without pydantic (speed): it must still be exactly what
+    ``QuotationPage`` describes, and the same with or without the result cache."""
+    from saidwhat.serve.models import QuotationPage
+
+    uncached = create_app(example_store(), extractor=fake_extract, search_cache=0)
+    with TestClient(uncached) as other:
+        for params in [
+            {"q": "library"},
+            {"q": "library", "limit": 1, "offset": 1},
+            {"speaker": "Almasi"},
+            {},
+            {"q": "nothing-like-this"},
+        ]:
+            r = client.get("/api/quotations", params=params)
+            assert r.headers["content-type"] == "application/json"
+            body = r.json()
+            page = QuotationPage.model_validate(body)
+            assert page.model_dump(mode="json") == body
+            assert get(other, "/api/quotations", **params) == body
+            assert get(client, "/api/quotations", **params) == body  # from the cache
 
 
 def test_missing_store_is_a_clear_error(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -205,6 +205,44 @@ def test_search_filters(store_db: Path) -> None:
         assert frame.loc[0, "speaker"] == "Marisol Okafor-Reyes"
 
 
+def test_search_plans_agree(store_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ranked search with a speaker filter starts from the speaker's mentions when they are
+    few, else checks every text match: both give the same hits; ``speaker_id`` filters exactly."""
+    from saidwhat.store import search
+
+    def run(store: Store) -> list[Any]:
+        con = store.index
+        out: list[Any] = []
+        for text, filters in [
+            ("breakwater", search.Filters(speaker="Corsetti")),
+            ("breakwater", search.Filters(speaker="Corsetti", date_from=dt.date(2024, 2, 2))),
+            ("museum", search.Filters(speaker="Marisol")),
+            ("breakwater new", search.Filters(speaker="Nobody Here")),
+        ]:
+            out.append(search.search(con, text, filters, 10))
+        return out
+
+    with Store(store_db) as store:
+        monkeypatch.setattr(search, "FEW_MENTIONS", 10**9)
+        few = run(store)
+        monkeypatch.setattr(search, "FEW_MENTIONS", -1)
+        many = run(store)
+        assert few == many
+        assert [len(hits) for hits in few[:3]] == [1, 1, 1]
+        [hit] = few[0]
+        assert hit.speaker_id is not None
+        by_id = search.Filters(speaker_id=hit.speaker_id)
+        assert [h.quotation_id for h in search.search(store.index, "breakwater", by_id)] == [
+            hit.quotation_id
+        ]
+        assert search.search(store.index, None, search.Filters(speaker_id="no such id")) == []
+        assert search.Filters(speaker_id="no such id").where(store.index) == (
+            ["m.speaker_id = ?"],
+            ["no such id"],
+            0,
+        )
+
+
 def test_fts_query_quotes_everything() -> None:
     assert fts_query('levy "new breakwater" pay*') == '"levy" "new breakwater" "pay"*'
     assert fts_query("AND OR NOT (") == '"AND" "OR" "NOT"'

@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import concurrent.futures
 import json
+import os
 import random
 import re
 import socket
@@ -28,7 +29,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,13 @@ class LoadResult:
     max_ms: float
     mix: dict[str, int]
     statuses: dict[str, int]
+    p95_ms_by_kind: dict[str, float] = field(default_factory=dict)
+    workers: int = 1
+    server_cpu_ms_per_request: float = 0.0
+    client_cpu_ms_per_request: float = 0.0
+    load_before: float = 0.0
+    load_after: float = 0.0
+    search_cache: int = 0
 
 
 def queries(db: Path, n: int, seed: int = 5) -> list[tuple[str, str]]:
@@ -144,6 +152,7 @@ async def run_load(
     parsed = urllib.parse.urlsplit(base)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
     latencies: list[float] = []
+    by_kind: dict[str, list[float]] = {}
     statuses: Counter[str] = Counter()
     mix: Counter[str] = Counter()
     todo = iter(work)
@@ -163,6 +172,7 @@ async def run_load(
                     writer.close()
                     reader, writer = await asyncio.open_connection(host, port)
                 latencies.append((time.perf_counter() - t) * 1000)
+                by_kind.setdefault(kind, []).append(latencies[-1])
                 statuses[status] += 1
                 mix[kind] += 1
         finally:
@@ -187,6 +197,10 @@ async def run_load(
         p99_ms=pct(0.99),
         max_ms=round(lat[-1], 1) if lat else 0.0,
         mix=dict(mix),
+        p95_ms_by_kind={
+            k: round(sorted(v)[min(len(v) - 1, int(0.95 * len(v)))], 1)
+            for k, v in sorted(by_kind.items())
+        },
         statuses=dict(statuses),
     )
 
@@ -197,9 +211,47 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(db: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _ticks(pid: int) -> int:
+    """CPU time (user + system, clock ticks) of process ``pid`` and its live descendants
+    (``serve --workers N`` runs its workers as child processes); 0 where ``/proc`` is not
+    there."""
+    try:
+        stats = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    text = (entry / "stat").read_text()
+                except OSError:
+                    continue
+                fields = text[text.rindex(")") + 2 :].split()
+                stats[int(entry.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
+    except OSError:
+        return 0
+    tree, total, grew = {pid}, 0, True
+    while grew:
+        grew = False
+        for p, (ppid, _) in stats.items():
+            if ppid in tree and p not in tree:
+                tree.add(p)
+                grew = True
+    for p in tree:
+        total += stats.get(p, (0, 0))[1]
+    return total
+
+
+def server_cpu_seconds(pid: int) -> float:
+    """CPU seconds the server process (and its workers) used so far."""
+    return _ticks(pid) / os.sysconf("SC_CLK_TCK")
+
+
+def serve(
+    db: Path, workers: int = 1, search_cache: int | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     """Start ``saidwhat serve`` on a free loopback port; wait until it answers."""
     port = free_port()
+    extra = ["--workers", str(workers)] if workers != 1 else []
+    if search_cache is not None:
+        extra += ["--search-cache", str(search_cache)]
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -211,6 +263,7 @@ def serve(db: Path) -> tuple[subprocess.Popen[bytes], str]:
             "--port",
             str(port),
             "--no-warm",
+            *extra,
         ],
     )
     base = f"http://127.0.0.1:{port}"
@@ -228,14 +281,34 @@ def serve(db: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def load_test(
-    db: Path, requests: int = 4000, clients: int = 20, seconds: float = 300, warmup: int = 200
+    db: Path,
+    requests: int = 4000,
+    clients: int = 20,
+    seconds: float = 300,
+    warmup: int = 200,
+    workers: int = 1,
+    search_cache: int | None = None,
 ) -> LoadResult:
-    """Serve ``db``, warm it up, then run the measured load; the server is stopped after."""
+    """Serve ``db`` (``workers`` processes; ``search_cache`` results remembered, 0: none), warm
+    it up, then run the measured load; the server is stopped after. Besides latency, the result
+    has the server's CPU time per request (robust to other work on the machine) and the 1-minute
+    load average before and after."""
     work = queries(db, requests + warmup)
-    proc, base = serve(db)
+    proc, base = serve(db, workers, search_cache)
     try:
         _run(run_load(base, work[:warmup], clients, seconds))
-        return _run(run_load(base, work[warmup:], clients, seconds))
+        load_before = os.getloadavg()[0]
+        cpu0, own0 = server_cpu_seconds(proc.pid), time.process_time()
+        result = _run(run_load(base, work[warmup:], clients, seconds))
+        cpu1, own1 = server_cpu_seconds(proc.pid), time.process_time()
+        n = max(result.requests, 1)
+        result.workers = workers
+        result.search_cache = -1 if search_cache is None else search_cache
+        result.server_cpu_ms_per_request = round((cpu1 - cpu0) * 1000 / n, 2)
+        result.client_cpu_ms_per_request = round((own1 - own0) * 1000 / n, 2)
+        result.load_before = round(load_before, 2)
+        result.load_after = round(os.getloadavg()[0], 2)
+        return result
     finally:
         proc.terminate()
         try:
@@ -250,9 +323,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=300)
+    parser.add_argument("--workers", type=int, default=1, help="serve --workers")
+    parser.add_argument(
+        "--search-cache",
+        type=int,
+        default=None,
+        help="serve --search-cache (0: every search runs its query; default: the server's)",
+    )
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args(argv)
-    result = load_test(args.db, args.requests, args.clients, args.seconds)
+    result = load_test(
+        args.db,
+        args.requests,
+        args.clients,
+        args.seconds,
+        workers=args.workers,
+        search_cache=args.search_cache,
+    )
     text = json.dumps(asdict(result), indent=2)
     print(text)
     if args.json:

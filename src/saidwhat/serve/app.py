@@ -29,7 +29,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from saidwhat import __version__
 from saidwhat.records import Article
 from saidwhat.serve import models
-from saidwhat.serve.data import NotFound, Reader, article_view
+from saidwhat.serve.data import SEARCH_CACHE, NotFound, Reader, article_view
+from saidwhat.store.search import Filters
 
 log = logging.getLogger("saidwhat.serve")
 
@@ -162,13 +163,15 @@ def create_app(
     max_text_chars: int = MAX_TEXT_CHARS,
     max_body_bytes: int = MAX_BODY_BYTES,
     warm_engine: bool = False,
+    search_cache: int = SEARCH_CACHE,
 ) -> FastAPI:
     """The application serving the store at ``db`` (opened read-only; must exist).
 
     ``extractor`` replaces the engine for ``POST /api/extract`` (tests); ``warm_engine`` loads the
-    engine's model in the background at start, so the first "Try it" is quick.
+    engine's model in the background at start, so the first "Try it" is quick;
+    ``search_cache`` is how many search results to remember (0: none).
     """
-    reader = Reader(db)
+    reader = Reader(db, search_cache=search_cache)
     extract = extractor or engine_extractor
     engine_lock = threading.Lock()
     version = _asset_version()
@@ -260,21 +263,22 @@ def create_app(
         phrase: Annotated[bool, Query(description="the whole text is one phrase")] = False,
         limit: Limit = 20,
         offset: Offset = 0,
-    ) -> models.QuotationPage:
+    ) -> Response:
         """Search quotations: full text (ranked) and filters; without text, newest first."""
-        return await reader.call(
-            reader.search,
-            q.strip() if q else None,
-            speaker.strip() if speaker else None,
-            speaker_id or None,
-            outlet or None,
-            kind,
-            date_from,
-            date_to,
-            phrase,
-            limit,
-            offset,
+        # The body is the JSON of models.QuotationPage, built without the model (see
+        # Reader.search); response_model above keeps it in the OpenAPI schema.
+        filters = Filters(
+            speaker=speaker.strip() if speaker else None,
+            date_from=date_from,
+            date_to=date_to,
+            outlet=outlet or None,
+            kind=kind,
+            speaker_id=speaker_id or None,
         )
+        body = await reader.call(
+            reader.search, q.strip() if q else None, filters, phrase, limit, offset
+        )
+        return Response(body, media_type="application/json")
 
     @app.get(
         "/api/quotations/{quotation_id:path}",

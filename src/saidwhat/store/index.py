@@ -30,6 +30,10 @@ from saidwhat.store.db import meta
 
 INDEX_VERSION = "1"
 _CHUNK = 20_000
+MMAP_BYTES = 1 << 30
+"""How much of the index SQLite reads through a memory map: pages come straight from the OS
+cache, shared by every connection and process, instead of being copied into each connection's
+own cache (a server has one connection per worker thread)."""
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -90,6 +94,7 @@ def open_index(path: Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous = NORMAL")
     con.execute("PRAGMA temp_store = MEMORY")
     con.execute("PRAGMA cache_size = -65536")
+    con.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
     return con
 
 
