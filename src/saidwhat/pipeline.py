@@ -180,18 +180,8 @@ class Engine:
         try:
             text = raw.text
             lay = layout(text)
-            fields = lay.fields
-            article = Article(
-                id=raw.id,
-                text=text,
-                published=raw.published or fields.get("published"),
-                outlet=raw.outlet or fields.get("outlet"),
-                url=raw.url or fields.get("url"),
-                title=raw.title or fields.get("title"),
-                author=raw.author or fields.get("author"),
-                body_start=lay.body_start,
-                captions=lay.captions,
-            )
+            article = Article.shell(raw, lay.fields, lay.body_start)
+            article.captions = lay.captions
             article.warnings.extend(_own(raw.notices, raw.id))
             article.warnings.extend(_own(lay.notices, raw.id))
             if not text.strip():

@@ -9,6 +9,7 @@ docs/schema.md).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -120,6 +121,21 @@ class Article:
     entities: list[Entity] = field(default_factory=list)
     captions: list[Caption] = field(default_factory=list)
     warnings: list[Notice] = field(default_factory=list)
+
+    @classmethod
+    def shell(cls, raw: RawArticle, fields: Mapping[str, str], body_start: int) -> Article:
+        """The record of ``raw`` before extraction: metadata from the source first, else from the
+        text's header ``fields``."""
+        return cls(
+            id=raw.id,
+            text=raw.text,
+            published=raw.published or fields.get("published"),
+            outlet=raw.outlet or fields.get("outlet"),
+            url=raw.url or fields.get("url"),
+            title=raw.title or fields.get("title"),
+            author=raw.author or fields.get("author"),
+            body_start=body_start,
+        )
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """The JSON record: GOLD_FORMAT keys first, then the richer saidwhat fields."""

@@ -39,18 +39,8 @@ def extract(raws: list[RawArticle], model: str = "") -> list[Article]:
 def _article(raw: RawArticle) -> Article:
     text = raw.text
     header = parse_header(text)
-    fields = header.fields
-    art = Article(
-        id=raw.id,
-        text=text,
-        published=raw.published or fields.get("published"),
-        outlet=raw.outlet or fields.get("outlet"),
-        url=raw.url or fields.get("url"),
-        title=raw.title or fields.get("title"),
-        author=raw.author or fields.get("author"),
-        body_start=header.body_start,
-        warnings=list(raw.notices),
-    )
+    art = Article.shell(raw, header.fields, header.body_start)
+    art.warnings = list(raw.notices)
     entities: dict[str, Entity] = {}
     full: dict[str, str] = {}
     for i, m in enumerate(_QUOTE.finditer(text, header.body_start), start=1):
