@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from saidwhat.cues import lemma_of, lexicon
+from saidwhat.lexicons import word_set
 from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token, is_nominal, is_noun
 
 SENT_END = frozenset({".", "!", "?", "…", "..."})
@@ -152,9 +153,16 @@ def _inverted_subject(verb: Token, blocked: Blocked) -> Token | None:
     for tok in verb.doc[verb.i + 1 : verb.i + 6]:
         if blocked(tok) or tok.text in SENT_END or tok.text == ",":
             return None
-        if is_nominal(tok) and tok.dep_ not in ("compound", "poss"):
+        if is_nominal(tok) and tok.dep_ not in ("compound", "poss") and not _time_word(tok):
             return tok
     return None
+
+
+def _time_word(tok: Token) -> bool:
+    """'Monday', 'March' standing alone (``data/time_words.txt``): a time, not a speaker."""
+    doc = tok.doc
+    alone = tok.i + 1 >= len(doc) or not is_name_token(doc[tok.i + 1])
+    return alone and tok.lower_ in word_set("time_words.txt")
 
 
 def dash_byline(text: str, close: int | None, frame: list[Token], ch: Chunk) -> Token | None:

@@ -46,6 +46,7 @@ class Mention:
     plural: bool = False
     possessive: bool = False
     members: tuple[Mention, ...] = ()
+    titlecase: bool = False  # in a headline-style sentence ("Obama Sees Personal Insult …")
 
 
 @dataclass(slots=True)
@@ -68,6 +69,7 @@ class _Info:
     words: set[tuple[str, ...]] = field(default_factory=set)
     heads: set[str] = field(default_factory=set)
     votes: dict[str, int] = field(default_factory=dict)
+    headline_name: bool = False  # named from headline-style text; the body's form replaces it
 
     def vote(self, etype: EntityType, weight: int = 1) -> None:
         """Entity type by majority over its mentions' labels (a known first name votes PERSON)."""
@@ -178,7 +180,10 @@ class EntityTable:
         label_type = _type_of(m.label, m.plural)
         if info is None:
             info = self._new(display_name(m.text), label_type, gender=_gender_of(m.text))
-        elif len(words) > len(info.entity.name.split()) and label_type in ("PERSON", "UNKNOWN"):
+            info.headline_name = m.titlecase
+        elif info.headline_name and not m.titlecase and len(words) > 1:
+            info.entity.name, info.headline_name = display_name(m.text), False
+        elif _fuller_name(m, words, info.entity.name) and label_type in ("PERSON", "UNKNOWN"):
             info.entity.name = display_name(m.text)
             info.gender = info.gender or _gender_of(m.text)
         info.vote(label_type)
@@ -381,6 +386,18 @@ class EntityTable:
             if key > best_key:
                 best, best_key = info, key
         return best
+
+
+def _fuller_name(m: Mention, words: tuple[str, ...], name: str) -> bool:
+    """Whether ``m`` is a fuller form of the entity's ``name`` to show instead ("Hillary Clinton"
+    for "Clinton", "Rafael Castellanos" for "Rafael"): more words, the same last word (or a
+    first name grown to a full name), and not from headline-style text, whose capitals join words
+    to names ("The New Mitt Romney", "Obama Speech")."""
+    known = [w.lower() for w in name.split()]
+    if m.titlecase or not known or len(words) <= len(known):
+        return False
+    low = [w.lower() for w in words]
+    return low[-1] == known[-1] or (len(known) == 1 and low[0] == known[0])
 
 
 def _person_like(info: _Info) -> bool:

@@ -176,7 +176,19 @@ def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
         subject=_is_subject(root),
         in_quote=ch.in_quote(first),
         plural=last.tag_ == "NNPS",
+        titlecase=_titlecase(first, last),
     )
+
+
+def _titlecase(first: Token, last: Token) -> bool:
+    """Whether a name stands in headline-style text: of the (up to) four words on each side, four
+    at least, three quarters or more are capitalised."""
+    doc = first.doc
+    before = [t for t in doc[max(0, first.i - 8) : first.i] if t.is_alpha][-4:]
+    after = [t for t in doc[last.i + 1 : last.i + 9] if t.is_alpha][:4]
+    words = before + after
+    caps = sum(1 for t in words if t.text[:1].isupper())
+    return len(words) >= 4 and caps >= 0.75 * len(words)
 
 
 def _is_subject(root: Token) -> bool:

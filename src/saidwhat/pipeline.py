@@ -59,6 +59,7 @@ in quote marks or reported ("she said that …"); a reported act or topic ("prai
 quotation's content being the whole reported clause ("that the plan was “a disaster”")."""
 MAX_CHUNK_CHARS = 20_000
 PARSE_BATCH_CHARS = 40_000
+NER_READINGS = 1
 QUOTE_CHARS = frozenset("“”‘’\"'«»„‹›")
 _WORD = re.compile(r"[A-Za-z]+")
 _LONG_RUN = re.compile(r"\S{300,}")
@@ -304,9 +305,10 @@ class Engine:
             return out
         subs: list[Doc] = []
         where: list[tuple[int, int]] = []
+        seen: dict[str, int] = {}
         for i, doc in enumerate(docs):
             for sent in doc.sents:
-                if self._needs_ner(sent):
+                if self._needs_ner(sent) and self._new_names(sent, seen):
                     subs.append(self._sentence_doc(sent))
                     where.append((i, sent.start_char))
         for sub, (i, offset) in zip(self._ner.pipe(subs, batch_size=256), where, strict=True):
@@ -336,6 +338,20 @@ class Engine:
         words = [t.text for t in sent]
         spaces = [bool(t.whitespace_) for t in sent]
         return Doc(self.nlp.vocab, words=words, spaces=spaces)
+
+    def _new_names(self, sent: Span, seen: dict[str, int]) -> bool:
+        """Whether ``sent`` holds a proper noun the recogniser has read fewer than
+        :data:`NER_READINGS` times in this article (``ner_scope="all"``: always). An entity's type
+        is a vote over its labelled mentions, so a name read twice needs no third reading; this
+        halves the recogniser's work on long articles."""
+        if self.ner_scope == "all":
+            return True
+        names = {t.text for t in sent if t.tag_ in ("NNP", "NNPS")}
+        if all(seen.get(n, 0) >= NER_READINGS for n in names):
+            return False
+        for n in names:
+            seen[n] = seen.get(n, 0) + 1
+        return True
 
     def _needs_ner(self, sent: Span) -> bool:
         """``all``: every sentence; ``names``: sentences with a proper name; ``attribution`` (the
