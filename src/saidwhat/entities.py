@@ -339,6 +339,8 @@ class EntityTable:
             return Resolution(None, name, "speaker:my-relation", 0.6)
         if m.possessive or head in word_set("relational_nouns.txt"):
             return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+        if head in word_set("org_words.txt"):  # "the port authority" is nobody's description
+            return Resolution(None, _description_name(m.text), "speaker:description-org", 0.4)
         last = self._info_of(last_speaker)
         if last is not None and _person_like(last):
             return self._learn(last, None, "speaker:description-last-speaker", 0.7, m)
