@@ -138,6 +138,8 @@ def _role(pid: int) -> str:
         cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="ignore")
     except OSError:
         return "gone"
+    if not cmd.strip():  # exiting (a zombie has no command line): the role seen before holds
+        return ""
     if "java" in cmd.split(" ")[0] or "org.apache.spark" in cmd:
         return "jvm"
     if "pyspark.daemon" in cmd or "pyspark.worker" in cmd:
@@ -172,7 +174,7 @@ class Sampler(threading.Thread):
         while not self.stop_flag.is_set():
             total = 0
             for pid in _tree(self.pid):
-                role = _role(pid)
+                role = _role(pid) or self._roles.get(pid, "gone")
                 if role == "gone":
                     continue
                 self._seen.setdefault(role, set()).add(pid)
@@ -228,14 +230,12 @@ def command(system: str, corpus: Path, work: Path, partitions: int) -> list[str]
         str(partitions),
         "--json",
         "--quiet",
-        "--conf",
-        "spark.ui.enabled=false",
+        # The job's local-mode defaults (saidwhat.scale.spark.local_defaults: no UI, C1 + serial
+        # GC, 2 shuffle partitions per core) apply; only the heap and the console are set here.
         "--conf",
         "spark.ui.showConsoleProgress=false",
         "--conf",
         "spark.driver.memory=2g",
-        "--conf",
-        f"spark.sql.shuffle.partitions={2 * int(cores)}",
     ]
 
 

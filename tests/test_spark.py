@@ -237,6 +237,9 @@ def test_errors_duplicates_and_other_inputs(first_run: Path) -> None:
     errors = output.read_table(first_run, "errors").to_pylist()
     codes = sorted(e["code"] for e in errors)
     assert codes == ["E002", "E003", "E005", "E103", "E105", "E106"]
+    assert manifest["errors"] == {code: 1 for code in codes}  # observed while writing
+    for table, info in manifest["tables"].items():
+        assert info["rows"] == output.read_table(first_run, table).num_rows, table
     by_code = {e["code"]: e for e in errors}
     assert by_code["E002"]["source"].endswith("a_feed.jsonl:4")
     assert by_code["E005"]["article_id"] == RAISES
@@ -297,6 +300,9 @@ def test_killed_worker_is_retried_without_duplicates(
     assert set(ids) == first_ids | {RAISES}  # no raise drill this time
     again = [r for r in _mention_rows(out) if json.loads(r[0]) != RAISES]
     assert again == _mention_rows(first_run)
+    # the row counts, observed while writing, count the retried task once
+    for table, info in output.check(out)["tables"].items():
+        assert info["rows"] == output.read_table(out, table).num_rows, table
 
 
 def test_foreign_output_folder_is_refused(corpus: Path, tmp_path: Path, spark: Any) -> None:

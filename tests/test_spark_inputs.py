@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import gzip
 import io
+import os
 from pathlib import Path
 from typing import Any
 
@@ -249,11 +250,11 @@ def test_gzip_jsonl_base_name(tmp_path: Path) -> None:
     assert out[0]["article_id"] == "wire:1" == next(iter(read_path(path))).id
 
 
-def test_export_rows_are_the_stores_rows() -> None:
+def test_article_rows_are_the_stores_rows() -> None:
     """The job's row builder gives exactly the rows of ``saidwhat.store.rows.prepare`` (which the
     store's ingest uses), only without the clustering fingerprints."""
     from saidwhat.ingest.fake import extract
-    from saidwhat.store.rows import Identity, prepare
+    from saidwhat.store.rows import Identity, article_rows, prepare
 
     text = (
         "date 2024-03-01\n\n“We will see,” said Ada Lane. “Maybe,” Lane said.\n\n"
@@ -261,7 +262,29 @@ def test_export_rows_are_the_stores_rows() -> None:
     )
     article = extract([RawArticle(id="x", text=text, outlet="Post")])[0]
     ident = Identity("x", 1, "h", "src")
-    mine, theirs = rows.export_rows(article, ident), prepare(article, ident)
+    mine, theirs = article_rows(article, ident), prepare(article, ident)
     assert mine.article == theirs.article
     assert mine.mentions == theirs.mentions and len(mine.mentions) >= 2
     assert mine.speakers == theirs.speakers
+    assert mine.speaker_refs == theirs.speaker_refs
+    assert not mine.prints and theirs.prints
+
+
+def test_local_defaults_only_for_local_masters() -> None:
+    from saidwhat.scale import spark
+
+    assert spark._local_cores("local") == 1
+    assert spark._local_cores("local[2]") == spark._local_cores("local[2,3]") == 2
+    assert spark._local_cores("local[*]") == (os.cpu_count() or 1)
+    for master in ("yarn", "spark://host:7077", "local-cluster[2,1,1024]", "k8s://https://x"):
+        assert spark._local_cores(master) is None, master
+    defaults = spark.local_defaults(2)
+    assert defaults["spark.sql.shuffle.partitions"] == "4"
+    assert defaults["spark.ui.enabled"] == "false"
+    # JVM options go to defaultJavaOptions, so a user's extraJavaOptions come after and win
+    assert "spark.driver.extraJavaOptions" not in defaults
+    assert "-XX:TieredStopAtLevel=1" in defaults["spark.driver.defaultJavaOptions"]
+    assert "-XX:+UseSerialGC" in defaults["spark.driver.defaultJavaOptions"]
+    # a collector of the user's replaces ours: the JVM refuses to start with two
+    mine = spark.local_defaults(2, {"spark.driver.extraJavaOptions": "-Xss4m -XX:+UseG1GC"})
+    assert mine["spark.driver.defaultJavaOptions"] == "-XX:TieredStopAtLevel=1"

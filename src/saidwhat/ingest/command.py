@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from saidwhat.ingest.runner import Options
 
 
-def _positive(value: str) -> int:
+def positive(value: str) -> int:
+    """An ``argparse`` type: an integer >= 1 (``saidwhat ingest`` and ``saidwhat spark``)."""
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
@@ -37,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help="store file")
     parser.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="extraction worker processes"
+        "--jobs", type=positive, default=1, metavar="N", help="extraction worker processes"
     )
     parser.add_argument("--model", default=DEFAULT_MODEL, help="installed spaCy pipeline")
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary")
@@ -46,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--batch",
-        type=_positive,
+        type=positive,
         default=256,
         metavar="N",
         help="articles per committed batch (default 256)",

@@ -15,16 +15,10 @@ import argparse
 import sys
 
 from saidwhat.errors import SaidwhatError
+from saidwhat.ingest.command import positive
 from saidwhat.pipeline import DEFAULT_MODEL
 from saidwhat.scale.rows import BATCH, DEFAULT_EXTRACTOR
 from saidwhat.text.tables import Columns
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return number
 
 
 def _conf(value: str) -> tuple[str, str]:
@@ -46,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("output", metavar="OUTPUT", help="output folder (replaced when rerun)")
     parser.add_argument(
         "--partitions",
-        type=_positive,
+        type=positive,
         metavar="N",
         help="extraction tasks (default: 4 x the cluster's cores)",
     )
@@ -88,7 +82,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     parser.add_argument("--quiet", action="store_true", help="no summary on stderr")
     # Advanced and test-only knobs (documented in docs/spark.md, hidden from --help).
-    parser.add_argument("--batch-size", type=_positive, default=BATCH, help=argparse.SUPPRESS)
+    parser.add_argument("--batch-size", type=positive, default=BATCH, help=argparse.SUPPRESS)
     parser.add_argument("--extractor", default=DEFAULT_EXTRACTOR, help=argparse.SUPPRESS)
     parser.add_argument("--fault", help=argparse.SUPPRESS)
 

@@ -4,9 +4,10 @@
 engine is loaded once per worker process (``saidwhat.batch.get_engine`` caches it, and Spark
 reuses workers between tasks), articles go through it in small batches, and only plain Arrow
 rows come back — never spaCy objects. A result row holds one article with its ``mentions`` and
-``speakers`` (the export tables' rows, nested), or one error. The rows are built with the helpers of
-:func:`saidwhat.store.rows.prepare`, the function the store's own ingest uses (see
-:func:`export_rows`), so a Spark output and a store export agree column by column.
+``speakers`` (the export tables' rows, nested), or one error. The rows are built by
+:func:`saidwhat.store.rows.article_rows`, which the store's own ingest uses too (through
+:func:`~saidwhat.store.rows.prepare`, which adds the clustering fingerprints this job does not
+need), so a Spark output and a store export agree column by column.
 
 Failures never fail the task: an article whose extraction raises, or that the engine marks
 ``E005``, becomes an ``E005`` error row; a second record with an id already seen and a different
@@ -40,7 +41,7 @@ from saidwhat.ingest.worker import Extractor, resolve
 from saidwhat.records import Article, RawArticle
 from saidwhat.scale.inputs import raw_article
 from saidwhat.store import identity, schema
-from saidwhat.store.rows import Identity, Prepared, _mention, _speaker, parse_date
+from saidwhat.store.rows import Identity, article_rows
 
 DEFAULT_EXTRACTOR = "saidwhat.ingest.worker:engine_extract"
 BATCH = 16
@@ -128,37 +129,6 @@ def _extract(
     return out
 
 
-def export_rows(article: Article, ident: Identity) -> Prepared:
-    """The ``articles``, ``mentions`` and ``article_speakers`` rows of one article, exactly as
-    :func:`saidwhat.store.rows.prepare` builds them (its own helpers build each row), without
-    the quotation and story fingerprints the store's clustering needs and this job does not:
-    they were a third of the job's CPU time beyond the engine's."""
-    published = parse_date(article.published)
-    base: dict[str, Any] = {"article_id": ident.article_id, "version": ident.version}
-    row: dict[str, Any] = {
-        **base,
-        "content_hash": ident.content_hash,
-        "published": published,
-        "outlet": article.outlet,
-        "url": article.url,
-        "title": article.title,
-        "author": article.author,
-        "text": article.text,
-        "body_start": int(article.body_start),
-        "source": ident.source,
-        "quote_count": len(article.quotes),
-        "warnings": [w.code for w in article.warnings],
-    }
-    out = Prepared(article=row)
-    entities = {e.id: e for e in article.entities}
-    keys: dict[str, tuple[identity.SpeakerKey, dict[str, Any]]] = {}
-    for quote in article.quotes:
-        ref = _speaker(quote, entities, ident.article_id, keys, base, published, article.outlet)
-        out.mentions.append(_mention(quote, base, ref, published, article.outlet))
-    out.speakers = [r for _, r in keys.values()]
-    return out
-
-
 def article_result(raw_row: dict[str, Any], article: Article | None, s: Settings) -> dict[str, Any]:
     """The result row of one extracted article (an ``E005`` error when extraction failed)."""
     where = raw_row.get("source") or raw_row.get("article_id") or ""
@@ -171,7 +141,7 @@ def article_result(raw_row: dict[str, Any], article: Article | None, s: Settings
         if getattr(article, key) is None and raw_row.get(key) is not None:
             setattr(article, key, raw_row[key])
     digest = str(raw_row["content_hash"])
-    prepared = export_rows(article, Identity(str(raw_row["article_id"]), 1, digest, where))
+    prepared = article_rows(article, Identity(str(raw_row["article_id"]), 1, digest, where))
     row: dict[str, Any] = {name: None for name in RESULT.names}
     row.update(prepared.article)
     row.update(kind="article", story_id=digest, ingested_at=s.ingested_at)

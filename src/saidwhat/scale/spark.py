@@ -29,10 +29,11 @@ import datetime as dt
 import functools
 import json
 import os
+import re
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -155,6 +156,43 @@ def _under_spark_submit() -> bool:
     return "PYSPARK_GATEWAY_PORT" in os.environ
 
 
+LOCAL_JAVA_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+"""Driver JVM options for local mode (``spark.driver.defaultJavaOptions``, so options in
+``spark.driver.extraJavaOptions`` come after them and win): the client compiler only (C2's
+compiler threads were 38% of the JVM's CPU seconds on a 1,000-article job; the C1 code is fast
+enough for the JVM's share of this job, which is reading, shuffling and writing Parquet) and the
+serial collector (no parallel or concurrent GC threads competing with the Python workers for the
+cores; a local heap is small)."""
+
+
+def _local_cores(master: str) -> int | None:
+    """The cores of a ``local``, ``local[N]``, ``local[*]`` or ``local[N,R]`` master, else
+    ``None`` (``local-cluster`` and real clusters)."""
+    match = re.fullmatch(r"local(?:\[(\*|\d+)(?:,\d+)?\])?", master.strip())
+    if match is None:
+        return None
+    given = match.group(1)
+    if given is None:
+        return 1
+    return (os.cpu_count() or 1) if given == "*" else max(1, int(given))
+
+
+def local_defaults(cores: int, given: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Settings for local mode that cut the JVM's CPU time (docs/spark.md, *Benchmarks*); each
+    is only a default, which a ``--conf`` of the same key replaces. A collector chosen in the
+    ``given`` ``spark.driver.extraJavaOptions`` replaces the serial one (the JVM refuses two)."""
+    java = LOCAL_JAVA_OPTIONS
+    if re.search(r"-XX:\+Use\w+GC\b", (given or {}).get("spark.driver.extraJavaOptions", "")):
+        java = " ".join(o for o in java.split() if not re.fullmatch(r"-XX:\+Use\w+GC", o))
+    return {
+        "spark.ui.enabled": "false",
+        "spark.driver.defaultJavaOptions": java,
+        # The derived tables' aggregations are the only shuffles that use it (extraction is
+        # repartitioned by --partitions): 200 map outputs per task on a few cores is overhead.
+        "spark.sql.shuffle.partitions": str(2 * cores),
+    }
+
+
 def session(
     master: str | None = None,
     conf: Sequence[tuple[str, str]] = (),
@@ -163,10 +201,11 @@ def session(
     """A Spark session for the job (``getOrCreate``: under ``spark-submit``, the submitted one).
 
     Without ``master`` and outside ``spark-submit`` it runs in local mode on every core. In local
-    mode the Python workers use this interpreter (the one that has saidwhat and the model),
-    unless ``PYSPARK_PYTHON`` or ``spark.pyspark.python`` says otherwise (the first is set
-    from the second or from this interpreter when missing). Raises ``E201`` when
-    PySpark or Java is missing.
+    mode (``local``, ``local[N]``, ``local[*]``, ``local[N,R]``) :func:`local_defaults` apply
+    unless ``conf`` sets the same keys, and the Python workers use this interpreter (the one
+    that has saidwhat and the model), unless ``PYSPARK_PYTHON`` or ``spark.pyspark.python``
+    says otherwise (the first is set from the second or from this interpreter when missing).
+    Raises ``E201`` when PySpark or Java is missing.
     """
     try:
         from pyspark.sql import SparkSession
@@ -180,10 +219,16 @@ def session(
         master = "local[*]"
     if master is not None:
         builder = builder.master(master)
-    local = (master or given.get("spark.master", "")).startswith("local")
+    resolved = master or given.get("spark.master", "")
+    local = resolved.startswith("local")
     if local and "PYSPARK_PYTHON" not in os.environ:
         # PySpark starts its Python workers with $PYSPARK_PYTHON (default: python3 on PATH).
         os.environ["PYSPARK_PYTHON"] = given.get("spark.pyspark.python", sys.executable)
+    cores = _local_cores(resolved)
+    if cores is not None:
+        for key, value in local_defaults(cores, given).items():
+            if key not in given:
+                builder = builder.config(key, value)
     for key, value in conf:
         builder = builder.config(key, value)
     try:
@@ -408,7 +453,11 @@ def _partition_columns(day: str) -> list[Any]:
     ]
 
 
-def _write(df: DataFrame, folder: _Folder, table: str, files_per_month: int) -> None:
+def _write(df: DataFrame, folder: _Folder, table: str, files_per_month: int) -> int:
+    """Write ``table`` (overwrite) and return its row count, observed while writing (no extra
+    Spark job). The observation sits in the writing stage, whose tasks Spark counts once even
+    when it retries them."""
+    from pyspark.sql import Observation
     from pyspark.sql import functions as F
 
     writer_df = df
@@ -416,15 +465,18 @@ def _write(df: DataFrame, folder: _Folder, table: str, files_per_month: int) -> 
     if partitioned and files_per_month > 0:
         bucket = F.abs(F.xxhash64(*[c for c in ("article_id", "quotation_id") if c in df.columns]))
         writer_df = df.repartition("year", "month", bucket % files_per_month)
-    writer = writer_df.write.mode("overwrite")
+    rows = Observation(f"saidwhat_{table}_{uuid.uuid4().hex[:8]}")
+    writer = writer_df.observe(rows, F.count(F.lit(1)).alias("rows")).write.mode("overwrite")
     if partitioned:
         writer = writer.partitionBy(*schema.PARTITION_COLUMNS)
     writer.parquet(f"{folder.uri}/{table}")
+    return int(rows.get.get("rows") or 0)
 
 
 def run_job(spark: SparkSession, opts: JobOptions) -> Summary:
     """Run the whole job in ``spark``; returns what it wrote."""
     from pyspark import StorageLevel
+    from pyspark.sql import Observation
     from pyspark.sql import functions as F
     from pyspark.sql.pandas.types import from_arrow_schema
 
@@ -455,7 +507,18 @@ def run_job(spark: SparkSession, opts: JobOptions) -> Summary:
         from_arrow_schema(RESULT, prefer_timestamp_ntz=False),
     ).persist(StorageLevel.MEMORY_AND_DISK)
     try:
-        articles = results.filter(F.col("kind") == "article")
+        written = results
+        cores = spark.sparkContext.defaultParallelism
+        local = (spark.sparkContext.master or "").startswith("local")
+        if local and opts.files_per_month == 0 and partitions > cores:
+            # Local mode: extract in --partitions tasks (the cache is filled by this count),
+            # then write with one task per core: every task writes a file per year/month, so
+            # this writes partitions / cores times fewer small files, without a shuffle. (Not
+            # on a cluster: a task that reads many cached partitions would recompute them all
+            # after losing an executor.)
+            results.count()
+            written = results.coalesce(cores)
+        articles = written.filter(F.col("kind") == "article")
         years = _partition_columns("published")
         tables: dict[str, DataFrame] = {
             "articles": articles.select(*schema.ARTICLES.names, *years),
@@ -466,7 +529,14 @@ def run_job(spark: SparkSession, opts: JobOptions) -> Summary:
             .select("s.*")
             .select(*schema.ARTICLE_SPEAKERS.names, *years),
         }
-        tables["errors"] = results.filter(F.col("kind") == "error").select(
+        # Errors and dropped duplicates are counted while the errors table is written.
+        kinds = Observation(f"saidwhat_kinds_{uuid.uuid4().hex[:8]}")
+        others = written.filter(F.col("kind") != "article").observe(
+            kinds,
+            F.count_if(F.col("kind") == "error").alias("errors"),
+            F.count_if(F.col("kind") == "duplicate").alias("duplicates"),
+        )
+        tables["errors"] = others.filter(F.col("kind") == "error").select(
             F.coalesce("source", "article_id", F.lit("")).alias("source"),
             F.col("error_code").alias("code"),
             F.coalesce("error_message", F.lit("")).alias("message"),
@@ -474,12 +544,14 @@ def run_job(spark: SparkSession, opts: JobOptions) -> Summary:
             F.lit(run_id).alias("run_id"),
             F.lit(started).cast("timestamp").alias("at"),
         )
+        counts: dict[str, int] = {}
         for table in ("articles", "mentions", "article_speakers", "errors"):
             df = tables[table]
             if table == "mentions":
                 df = df.drop("story_id")
-            _write(df, folder, table, opts.files_per_month)
-        counts, errors, duplicates = _counts(results)
+            counts[table] = _write(df, folder, table, opts.files_per_month)
+        duplicates = int(kinds.get.get("duplicates") or 0)
+        errors = _error_codes(spark, folder) if counts["errors"] else {}
         if opts.derived:
             views = {
                 "mentions": f"sw_mentions_{uuid.uuid4().hex[:8]}",
@@ -489,15 +561,13 @@ def run_job(spark: SparkSession, opts: JobOptions) -> Summary:
             tables["article_speakers"].createOrReplaceTempView(views["speakers"])
             quotations = spark.sql(QUOTATIONS_SQL.format(**views))
             speakers = spark.sql(SPEAKERS_SQL.format(**views))
-            _write(
+            counts["quotations"] = _write(
                 quotations.select("*", *_partition_columns("first_published")),
                 folder,
                 "quotations",
                 opts.files_per_month,
             )
-            _write(speakers, folder, "speakers", 0)
-            for name in ("quotations", "speakers"):
-                counts[name] = spark.read.parquet(f"{folder.uri}/{name}").count()
+            counts["speakers"] = _write(speakers, folder, "speakers", 0)
             for view in views.values():
                 spark.catalog.dropTempView(view)
     finally:
@@ -534,24 +604,11 @@ def run_job(spark: SparkSession, opts: JobOptions) -> Summary:
     return summary
 
 
-def _counts(results: DataFrame) -> tuple[dict[str, int], dict[str, int], int]:
-    """Rows per primary table, errors per code and dropped duplicates, from the persisted
-    results (no re-extraction)."""
-    from pyspark.sql import functions as F
-
-    article = F.col("kind") == "article"
-    row = results.agg(
-        F.sum(F.when(article, 1).otherwise(0)),
-        F.sum(F.when(article, F.size("mentions")).otherwise(0)),
-        F.sum(F.when(article, F.size("speakers")).otherwise(0)),
-        F.sum(F.when(F.col("kind") == "error", 1).otherwise(0)),
-    ).first()
-    values = [int(v or 0) for v in (row or [0, 0, 0, 0])]
-    counts = dict(zip(("articles", "mentions", "article_speakers", "errors"), values, strict=True))
-    by_code = results.filter(F.col("kind") == "error").groupBy("error_code").count().collect()
-    errors = {str(r[0]): int(r[1]) for r in by_code}
-    duplicates = results.filter(F.col("kind") == "duplicate").count()
-    return counts, errors, int(duplicates)
+def _error_codes(spark: SparkSession, folder: _Folder) -> dict[str, int]:
+    """Error rows per code, from the written ``errors`` table (a small job over one column, run
+    only when there are errors)."""
+    table = spark.read.parquet(f"{folder.uri}/errors").groupBy("code").count().collect()
+    return {str(r[0]): int(r[1]) for r in table}
 
 
 # --- command line --------------------------------------------------------------------------------

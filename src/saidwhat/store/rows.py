@@ -62,6 +62,20 @@ def _spans(pairs: list[tuple[int, int]]) -> list[dict[str, int]]:
 
 def prepare(article: Article, ident: Identity) -> Prepared:
     """Rows and fingerprints of one extracted article stored as ``ident``."""
+    out = article_rows(article, ident)
+    out.prints = identity.quote_prints([q.text for q in article.quotes])
+    sig = identity.story_signature(article.text[article.body_start :])
+    if sig is not None:
+        out.story_sig = sig.tobytes()
+        out.story_keys = identity.story_keys(sig)
+    return out
+
+
+def article_rows(article: Article, ident: Identity) -> Prepared:
+    """The ``articles``, ``mentions`` and ``article_speakers`` rows of one article stored as
+    ``ident`` (and each mention's speaker reference), without the quotation and story
+    fingerprints: what an export needs (the Spark job builds its rows with it) and
+    :func:`prepare` completes for the store's clustering."""
     published = parse_date(article.published)
     base: Row = {"article_id": ident.article_id, "version": ident.version}
     row: Row = {
@@ -85,12 +99,7 @@ def prepare(article: Article, ident: Identity) -> Prepared:
         ref = _speaker(quote, entities, ident.article_id, keys, base, published, article.outlet)
         out.mentions.append(_mention(quote, base, ref, published, article.outlet))
         out.speaker_refs.append(ref)
-    out.prints = identity.quote_prints([q.text for q in article.quotes])
     out.speakers = [r for _, r in keys.values()]
-    sig = identity.story_signature(article.text[article.body_start :])
-    if sig is not None:
-        out.story_sig = sig.tobytes()
-        out.story_keys = identity.story_keys(sig)
     return out
 
 
