@@ -8,7 +8,7 @@ import pytest
 
 import saidwhat
 from phenomena import raw_article
-from saidwhat import Article, Caption, Entity, Notice, NotQuote, Quote
+from saidwhat import Article, Caption, Entity, Notice, NotQuote, Quote, RawArticle
 from saidwhat.evaluate.metrics import names_match
 from saidwhat.pipeline import Engine
 
@@ -125,3 +125,24 @@ def test_extract_many_in_parallel_matches_serial() -> None:
     assert [r["id"] for r in serial] == names
     assert parallel == serial
     assert all(r["quotes"] for r in serial)
+
+
+def test_an_article_does_not_depend_on_its_batch() -> None:
+    """What the engine reads in one article (e.g. which sentences the recogniser runs on) must not
+    depend on the other articles of its batch: Spark and ``--jobs`` batch differently."""
+    from saidwhat.batch import get_engine
+
+    shared = (
+        "Brightwater Holdings said on Monday that the Tarn Valley plant would close. "
+        "Lisbet Orrin said the workers of Brightwater Holdings were told in March. "
+    )
+    first = RawArticle(id="a", text=shared + "“We were lucky,” Lisbet Orrin said.")
+    second = RawArticle(
+        id="b",
+        text="“We will appeal,” Brightwater Holdings said. Lisbet Orrin said the Tarn Valley "
+        "staff would be paid until June.",
+    )
+    engine = get_engine()
+    alone = next(iter(engine.extract_many([second]))).to_dict()
+    batched = list(engine.extract_many([first, second], batch_size=2))[1].to_dict()
+    assert batched == alone

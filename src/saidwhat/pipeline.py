@@ -150,16 +150,17 @@ class Engine:
             return _failed(RawArticle(id=record_id, text=doc.text), "could not prepare the text")
         article, state_args, pending = prep
         if len(pending) == 1 and pending[0].text == doc.text and doc.has_annotation("DEP"):
-            return self._finish(article, state_args, [doc], self._entities([doc]))
+            return self._finish(article, state_args, [doc], self._entities([doc], [0]))
         parsed = list(self.nlp.pipe(pending, disable=self._skip))
-        return self._finish(article, state_args, parsed, self._entities(parsed))
+        return self._finish(article, state_args, parsed, self._entities(parsed, [0] * len(parsed)))
 
     # -- stages ---------------------------------------------------------------------------------
     def _run_batch(self, raws: list[RawArticle]) -> Iterator[Article]:
         prepared = [self._prepare(r) for r in raws]
         docs = [d for p in prepared if p is not None for d in p[2]]
+        owners = [k for k, p in enumerate(prepared) if p is not None for _ in p[2]]
         parsed = self._parse(docs)
-        ents = iter(self._entities(parsed))
+        ents = iter(self._entities(parsed, owners))
         it = iter(parsed)
         for raw, prep in zip(raws, prepared, strict=True):
             if prep is None:
@@ -297,16 +298,19 @@ class Engine:
             sent_base += count
         return out
 
-    def _entities(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
+    def _entities(self, docs: list[Doc], owners: list[int]) -> list[list[tuple[int, int, str]]]:
         """Named entities (doc-relative offsets) from running the NER component, in one batch, only
-        on the sentences that hold proper names: it is the costliest part of the pipeline."""
+        on the sentences that hold proper names: it is the costliest part of the pipeline.
+        ``owners`` gives each doc's article, so that what is read in one article never depends on
+        the others of its batch."""
         out: list[list[tuple[int, int, str]]] = [[] for _ in docs]
         if self._ner is None or self.ner_scope == "none":
             return out
         subs: list[Doc] = []
         where: list[tuple[int, int]] = []
-        seen: dict[str, int] = {}
+        seen_by: dict[int, dict[str, int]] = {}
         for i, doc in enumerate(docs):
+            seen = seen_by.setdefault(owners[i], {})
             for sent in doc.sents:
                 if self._needs_ner(sent) and self._new_names(sent, seen):
                     subs.append(self._sentence_doc(sent))
