@@ -59,6 +59,17 @@ FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "phenomena"
 OPENING_MARKS = frozenset("“‘\"'«»„‚‹›")
 CLOSING_MARKS = frozenset("”’\"'»«“‘›‹")
 QUOTE_KINDS = frozenset({"direct", "partial", "nested", "indirect"})
+# The figures the reference scorer (shared/tools/score.py) prints, which saidwhat eval must match.
+REFERENCE_KEYS = (
+    "articles",
+    "articles_missing_in_system",
+    "detect@0.3",
+    "detect@0.8",
+    "exact",
+    "speaker_acc@0.3",
+    "who_said_what@0.3",
+    "who_said_what@0.8",
+)
 _SPACES = " \u00a0\u202f\u2009"
 
 Span = tuple[int, int]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from phenomena import raw_article, write_gold_jsonl
+from phenomena import REFERENCE_KEYS, raw_article, write_gold_jsonl
 from saidwhat.pipeline import Engine
 
 ARTICLE_A = (
@@ -28,16 +28,6 @@ ARTICLE_B = (
 ARTICLE_C = "The river level fell overnight.\n\n“The worst is over,” said warden Ilse Tamsin."
 GOLD_KEYS = ("id", "text", "published", "quotes", "not_quotes", "captions")
 QUOTE_KEYS = ("spans", "kind", "speaker", "speaker_spans", "cue_spans")
-REFERENCE_KEYS = (
-    "articles",
-    "articles_missing_in_system",
-    "detect@0.3",
-    "detect@0.8",
-    "exact",
-    "speaker_acc@0.3",
-    "who_said_what@0.3",
-    "who_said_what@0.8",
-)
 
 
 def saidwhat_cli(

@@ -14,19 +14,10 @@ from typing import Any
 
 import pytest
 
+from phenomena import REFERENCE_KEYS
 from saidwhat.evaluate.metrics import match_quotes, score, trim_span
 
 STEM = "000_608ada083e2f446a"
-REFERENCE_KEYS = (
-    "articles",
-    "articles_missing_in_system",
-    "detect@0.3",
-    "detect@0.8",
-    "exact",
-    "speaker_acc@0.3",
-    "who_said_what@0.3",
-    "who_said_what@0.8",
-)
 
 
 def _read_jsonl(path: Path) -> dict[str, dict[str, Any]]:
