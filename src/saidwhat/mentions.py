@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from saidwhat.entities import OTHER_LABELS, Mention, name_words
-from saidwhat.lexicons import honorifics, pronouns
+from saidwhat.lexicons import honorifics, pronouns, word_set
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -149,15 +149,36 @@ def _in_name(tok: Token) -> bool:
 
 def full_name(ch: Chunk, tok: Token) -> tuple[Token, Token]:
     """:func:`name_chain`, carried over "of", "on" or "for" where the recogniser reads one
-    organisation name across it ("Commission on Presidential Debates", "Bureau of Prisons")."""
+    organisation name across it ("Commission on Presidential Debates"), or over "of", "on",
+    "for" or "to" and the capitalised words after it where the name ends in an organisation word
+    (``data/org_words.txt``: "Bureau of Prisons", "Alliance to Reclaim Our Schools")."""
     first, last = name_chain(tok)
     doc = tok.doc
-    while last.i + 2 < len(doc) and doc[last.i + 1].lower_ in _NAME_LINKS:
+    while last.i + 2 < len(doc) and doc[last.i + 1].lower_ in _NAME_LINKS | {"to"}:
         nxt = doc[last.i + 2]
-        if not is_name_token(nxt) or not ch.covered_by_org(ch.start(first), ch.end(nxt)):
+        if last.lower_ in word_set("org_words.txt") and _capitalised(nxt):
+            last = _capitalised_run(nxt)  # "Bureau of Prisons", "Alliance to Reclaim Our Schools"
+        elif (
+            doc[last.i + 1].lower_ != "to"
+            and is_name_token(nxt)
+            and ch.covered_by_org(ch.start(first), ch.end(nxt))
+        ):
+            last = name_chain(nxt)[1]
+        else:
             break
-        last = name_chain(nxt)[1]
     return first, last
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper() and tok.text.isalpha()
+
+
+def _capitalised_run(tok: Token) -> Token:
+    """The last of the capitalised words from ``tok`` on."""
+    doc = tok.doc
+    while tok.i + 1 < len(doc) and _capitalised(doc[tok.i + 1]):
+        tok = doc[tok.i + 1]
+    return tok
 
 
 def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:

@@ -1,0 +1,105 @@
+"""Mentions -> canonical speakers (saidwhat.entities), on hand-built mentions: each case is a
+short invented sequence of mentions in text order, then the speaker mention to resolve."""
+
+from __future__ import annotations
+
+from saidwhat.entities import EntityTable, Mention
+
+
+def _name(start: int, text: str, sent: int, label: str | None = "PERSON", **kw: object) -> Mention:
+    return Mention(start, start + len(text), text, "name", sent=sent, label=label, **kw)  # type: ignore[arg-type]
+
+
+def _table(*names: Mention) -> EntityTable:
+    table = EntityTable()
+    for m in names:
+        table.observe(m)
+    return table
+
+
+def test_a_surname_goes_to_the_namesake_mentioned_more_often() -> None:
+    table = _table(
+        _name(0, "Roland Pike", 0, subject=True),
+        _name(40, "Roland Pike", 1, subject=True),
+        _name(90, "Delia Pike", 2),  # "for his wife Delia Pike": the most recent, in passing
+    )
+    res = table.resolve(_name(150, "Pike", 3, subject=True))
+    assert res.name == "Roland Pike"
+
+
+def test_a_surname_goes_to_the_more_recent_of_equally_mentioned_namesakes() -> None:
+    table = _table(_name(0, "Roland Pike", 0), _name(40, "Delia Pike", 1))
+    assert table.resolve(_name(90, "Pike", 2)).name == "Delia Pike"
+
+
+def test_a_given_name_keeps_namesakes_of_the_other_gender_apart() -> None:
+    table = _table(_name(0, "Mrs. Pike", 0), _name(40, "James Pike", 1))
+    names = sorted(e.name for e in table.entities)
+    assert names == ["James Pike", "Pike"]
+
+
+def test_a_full_name_grows_only_in_the_middle() -> None:
+    table = _table(
+        _name(0, "Delia Pike", 0),
+        _name(40, "Delia R. Pike", 1),
+        _name(90, "Crooked Delia R. Pike", 2),
+    )
+    assert [e.name for e in table.entities] == ["Delia R. Pike"]
+
+
+def test_a_name_inside_a_quote_does_not_rename_the_speaker() -> None:
+    table = _table(_name(0, "Pike", 0), _name(40, "Delia Pike", 1, in_quote=True))
+    assert [e.name for e in table.entities] == ["Pike"]
+
+
+def test_an_acronym_stands_for_the_organisation_spelled_out_before() -> None:
+    table = _table(
+        _name(0, "Alliance to Restore Rural Clinics", 0, label="ORG"),
+        _name(60, "ARRC", 1, label="ORG"),
+    )
+    assert [e.name for e in table.entities] == ["Alliance to Restore Rural Clinics"]
+
+
+def test_it_is_an_organisation_named_as_a_subject_just_before() -> None:
+    table = _table(_name(0, "Harbor Authority", 0, label="ORG", subject=True))
+    it = Mention(60, 62, "It", "pronoun", sent=1, subject=True)
+    res = table.resolve(it)
+    assert (res.name, res.evidence) == ("Harbor Authority", "speaker:pronoun-org")
+
+
+def test_it_far_from_any_organisation_stays_unresolved() -> None:
+    table = _table(_name(0, "Harbor Authority", 0, label="ORG", subject=True))
+    res = table.resolve(Mention(300, 302, "It", "pronoun", sent=6, subject=True))
+    assert res.entity is None
+
+
+def test_a_known_name_the_parser_read_as_a_common_noun_is_still_the_name() -> None:
+    table = _table(_name(0, "Megan Hester", 0))
+    hester = Mention(80, 86, "Hester", "description", sent=2, head="Hester")
+    res = table.resolve(hester)
+    assert (res.name, res.evidence) == ("Megan Hester", "speaker:name-known")
+
+
+def test_a_message_noun_is_not_the_last_speaker() -> None:
+    table = _table(_name(0, "Megan Hester", 0, subject=True))
+    last = table.entities[0]
+    statement = Mention(80, 91, "a statement", "description", sent=1, head="statement")
+    res = table.resolve(statement, last_speaker=last)
+    assert res.entity is None
+    assert res.evidence == "speaker:description-message"
+
+
+def test_a_possessive_pronoun_is_a_pronoun() -> None:
+    table = _table(_name(0, "Roland Pike", 0, subject=True))
+    res = table.resolve(Mention(40, 43, "his", "pronoun", sent=1))
+    assert res.name == "Roland Pike"
+
+
+def test_dates_are_no_group_of_speakers() -> None:
+    table = EntityTable()
+    parts = (
+        _name(0, "January", 0, label="DATE"),
+        _name(12, "September", 0, label="DATE"),
+    )
+    group = Mention(0, 21, "January and September", "group", members=parts, plural=True)
+    assert table.observe(group) is None
