@@ -67,6 +67,19 @@ def test_group_indirect_by_parse() -> None:
     assert [(c.first, c.last) for c in second.contents] == [(8, 9)]
 
 
+def test_a_source_inside_the_content_belongs_to_a_nested_attribution() -> None:
+    # Clinton cited [remarks Trump had made]: the tagger missed "Clinton"; "Trump" is the source
+    # of the remarks, not of the citing (spans as the tagger's overlapping sequences give them).
+    heads = [1, 1, 1, 5, 5, 2]
+    spans = [
+        TagSpan("CUE", 1, 1, [1]),
+        TagSpan("CON", 2, 5, [2, 3, 4, 5]),
+        TagSpan("SRC", 3, 3, [3]),
+    ]
+    (group,) = group_spans(spans, heads, [0] * 6)
+    assert group.cue is not None and group.source is None
+
+
 def test_group_split_quotation_joins_both_parts() -> None:
     # “ A , ” she said . “ B . ” (two sentences; then another cue follows in the paragraph)
     words = ["“", "A", ",", "”", "she", "said", ".", "“", "B", ".", "”", "He", "says", "C"]

@@ -176,7 +176,8 @@ class EntityTable:
         words = m.words or name_words(m.text)
         if not words:
             return None
-        info = self._match_name(words, m.start, _gender_of(m.text)) or self._expand(m)
+        info = self._match_name(words, m.start, _gender_of(m.text, given=len(words) > 1))
+        info = info or self._expand(m)
         label_type = _type_of(m.label, m.plural)
         if info is None:
             info = self._new(display_name(m.text), label_type, gender=_gender_of(m.text))
@@ -502,8 +503,9 @@ def _name_overlap(words: tuple[str, ...], known: tuple[str, ...]) -> int:
     return 0
 
 
-def _gender_of(text: str) -> str | None:
-    """Gender hint from an honorific or a known given name (any word but the surname)."""
+def _gender_of(text: str, given: bool = True) -> str | None:
+    """Gender hint from an honorific or (``given``) a known given name (any word but the
+    surname; the word itself when it is alone)."""
     words = [w.lower().strip(".,") for w in text.replace("’", "'").split()]
     if not words:
         return None
@@ -511,9 +513,10 @@ def _gender_of(text: str) -> str | None:
         return "m"
     if words[0] in ("mrs", "ms", "miss"):
         return "f"
-    given = words[:-1] if len(words) > 1 else words
+    if not given:
+        return None
     table = first_name_genders()
-    return next((table[w] for w in given if w in table), None)
+    return next((table[w] for w in (words[:-1] or words) if w in table), None)
 
 
 def _description_name(text: str) -> str:

@@ -158,6 +158,15 @@ def full_name(ch: Chunk, tok: Token) -> tuple[Token, Token]:
         nxt = doc[last.i + 2]
         if last.lower_ in word_set("org_words.txt") and _capitalised(nxt):
             last = _capitalised_run(nxt)  # "Bureau of Prisons", "Alliance to Reclaim Our Schools"
+        elif nxt.lower_ == "the" and last.i + 3 < len(doc):  # "Friends of the Eastside Library"
+            after = doc[last.i + 3]
+            end = name_chain(after)[1]
+            if not is_name_token(after) or not (
+                end.lower_ in word_set("org_words.txt")
+                or ch.covered_by_org(ch.start(first), ch.end(after))
+            ):
+                break
+            last = end
         elif (
             doc[last.i + 1].lower_ != "to"
             and is_name_token(nxt)
@@ -354,7 +363,25 @@ def speaker_mention(ch: Chunk, tok: Token, coordinate: bool = True) -> Mention:
     appos = next((c for c in tok.children if c.dep_ == "appos" and is_name_token(c)), None)
     if appos is not None:
         return _name_of(ch, appos)
+    owner = _author(tok)
+    if owner is not None:  # "a survey by the Friends of the Library", "the group's statement"
+        return speaker_mention(ch, owner, coordinate)
     return description_mention(ch, tok)
+
+
+def _author(tok: Token) -> Token | None:
+    """Who is behind a message noun (``data/message_nouns.txt``): its possessor, or the object of
+    its "by" or "from"."""
+    if tok.lower_ not in word_set("message_nouns.txt"):
+        return None
+    for child in tok.children:
+        if child.dep_ == "poss" and is_nominal(child):
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            obj = next((c for c in child.children if c.dep_ == "pobj" and is_nominal(c)), None)
+            if obj is not None:
+                return obj
+    return None
 
 
 def description_mention(ch: Chunk, tok: Token) -> Mention:

@@ -156,6 +156,12 @@ def _continues(
     return next(i for i, c in enumerate(cues) if c is between[0])
 
 
+def _inside(span: TagSpan, contents: Sequence[TagSpan]) -> bool:
+    """Whether ``span`` lies within a content of the attribution: the source of an attribution
+    nested in it ("cited [remarks Trump had made]"), never the source of this one."""
+    return any(c.first <= span.first and span.last <= c.last for c in contents)
+
+
 def group_spans(
     spans: Sequence[TagSpan],
     heads: Sequence[int],
@@ -203,6 +209,8 @@ def group_spans(
     for k, cue in enumerate(cues):
         choice: tuple[float, TagSpan] | None = None
         for src in sources:
+            if _inside(src, groups[k].contents):
+                continue
             cost = _source_cost(src, cue, heads, sents)
             if cost is not None and (choice is None or cost < choice[0]):
                 choice = (cost, src)
