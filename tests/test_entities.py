@@ -103,3 +103,25 @@ def test_dates_are_no_group_of_speakers() -> None:
     )
     group = Mention(0, 21, "January and September", "group", members=parts, plural=True)
     assert table.observe(group) is None
+
+
+def test_an_indefinite_description_is_someone_new() -> None:
+    table = _table(_name(0, "Megan Hester", 0, subject=True))
+    woman = Mention(80, 93, "a young woman", "description", sent=1, head="woman")
+    res = table.resolve(woman, last_speaker=table.entities[0])
+    assert res.entity is None and res.evidence == "speaker:description-unlinked"
+
+
+def test_a_handle_names_its_account() -> None:
+    user = Mention(0, 29, "one Twitter user @tidewater_fan", "description", head="user")
+    res = EntityTable().resolve(user)
+    assert (res.name, res.evidence) == ("@tidewater_fan", "speaker:handle")
+
+
+def test_a_name_inside_a_quote_is_not_the_narrative_he() -> None:
+    table = _table(
+        _name(0, "Roland Pike", 0, subject=True),
+        _name(60, "Oskar Lind", 1, subject=True, in_quote=True),  # “Oskar Lind told me …,”
+    )
+    he = Mention(120, 122, "he", "pronoun", sent=2, subject=True)
+    assert table.resolve(he).name == "Roland Pike"

@@ -65,7 +65,8 @@ class _Info:
     gender: str | None = None
     plural: bool = False
     members: frozenset[str] = frozenset()
-    positions: list[tuple[int, int, bool]] = field(default_factory=list)  # start, sent, subject
+    positions: list[tuple[int, int, bool, bool]] = field(default_factory=list)
+    """(start, sentence, subject, inside a quote) of each mention."""
     words: set[tuple[str, ...]] = field(default_factory=set)
     heads: set[str] = field(default_factory=set)
     votes: dict[str, int] = field(default_factory=dict)
@@ -80,11 +81,11 @@ class _Info:
         elif known:
             self.entity.type = max(known.items(), key=lambda kv: kv[1])[0]  # type: ignore[assignment]
 
-    def last_before(self, pos: int) -> tuple[int, int, bool] | None:
+    def last_before(self, pos: int) -> tuple[int, int, bool, bool] | None:
         i = bisect_left(self.positions, (pos,))
         return self.positions[i - 1] if i else None
 
-    def before(self, pos: int) -> list[tuple[int, int, bool]]:
+    def before(self, pos: int) -> list[tuple[int, int, bool, bool]]:
         return self.positions[: bisect_left(self.positions, (pos,))]
 
 
@@ -162,7 +163,7 @@ class EntityTable:
     def _note(self, info: _Info, m: Mention) -> None:
         if (m.start, m.end) in self._by_span:
             return
-        insort(info.positions, (m.start, m.sent, m.subject))
+        insort(info.positions, (m.start, m.sent, m.subject, m.in_quote))
         insort(info.entity.mentions, (m.start, m.end))
         self._by_span[(m.start, m.end)] = info
 
@@ -269,6 +270,11 @@ class EntityTable:
             return Resolution(None, display_name(m.text), "speaker:name-unlinked", 0.7)
         if m.kind == "pronoun":
             return self._resolve_pronoun(m, last_speaker, quote_speaker)
+        if m.text.lower() in ("who", "whom"):  # a relative pronoun whose antecedent was not found
+            return Resolution(None, None, "speaker:pronoun-unresolved", 0.2)
+        handle = next((w for w in m.text.split() if w.startswith("@") and len(w) > 1), None)
+        if handle is not None:  # "one Twitter user @nycsouthpaw"
+            return Resolution(None, handle.rstrip(".,:;"), "speaker:handle", 0.8)
         return self._resolve_description(m, last_speaker, quote_speaker)
 
     def _observe_any(self, m: Mention) -> _Info | None:
@@ -370,6 +376,8 @@ class EntityTable:
             if org is not None:
                 return self._learn(org, None, "speaker:description-org-link", 0.6, m)
             return Resolution(None, _description_name(m.text), "speaker:description-org", 0.4)
+        if not _definite(m.text):  # "a young woman": someone new
+            return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
         last = self._info_of(last_speaker)
         if last is not None and _person_like(last):
             return self._learn(last, None, "speaker:description-last-speaker", 0.7, m)
@@ -425,6 +433,8 @@ class EntityTable:
             if not pred(info):  # type: ignore[operator]
                 continue
             before = info.before(m.start)
+            if not m.in_quote:  # a name inside someone's quote is seldom a narrative "he"
+                before = [p for p in before if not p[3]]
             if not before:
                 continue
             subj = [p for p in before[-12:] if p[2] and m.sent - p[1] <= 3]
@@ -476,6 +486,13 @@ def _person_like(info: _Info) -> bool:
         other = info.votes.get(NOT_A_NAME, 0) > info.votes.get("PERSON", 0)
         return not (has_org_word or capitals or other)
     return 2 <= len(words) <= 3 and not has_org_word
+
+
+def _definite(text: str) -> bool:
+    """Whether a description may point back to someone already known: "the cookbook author" may;
+    "a young woman" or "one user" introduce someone new."""
+    first = text.lower().replace("“", "").split(" ", 1)[0]
+    return first not in ("a", "an", "one", "another", "some")
 
 
 def _first_person_owner(m: Mention) -> bool:
