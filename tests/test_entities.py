@@ -125,3 +125,9 @@ def test_a_name_inside_a_quote_is_not_the_narrative_he() -> None:
     )
     he = Mention(120, 122, "he", "pronoun", sent=2, subject=True)
     assert table.resolve(he).name == "Roland Pike"
+
+
+def test_a_headline_name_that_ran_on_is_the_body_name_it_starts_with() -> None:
+    headline = _name(0, "Lena Ostrova Slams Harbor Board", 0, titlecase=True)
+    table = _table(headline, _name(60, "Lena Ostrova", 1, subject=True))
+    assert table.resolve(headline).name == "Lena Ostrova"

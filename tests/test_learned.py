@@ -296,3 +296,36 @@ def test_shipped_model_finds_the_attributions(captured: tuple[object, list[objec
             assert ARTICLE[a:b] in q.text
         assert 0.0 <= q.confidence <= 1.0
         assert q.kind in ("direct", "partial", "indirect")
+
+
+def test_word_classes_are_the_nearest_centroids_and_fitting_is_seeded() -> None:
+    import numpy
+
+    from saidwhat.learned.clusters import Clusters, fit
+
+    rng = numpy.random.default_rng(7)
+    blobs = [rng.normal(c, 0.1, size=(40, 3)) for c in (0.0, 5.0, -5.0)]
+    data = numpy.concatenate(blobs).astype("float32")
+    first, again = fit(data, 3, seed=1), fit(data, 3, seed=1)
+    assert numpy.array_equal(first, again)
+    labels = Clusters(first).assign(data)
+    assert [len(set(labels[k * 40 : (k + 1) * 40])) for k in range(3)] == [1, 1, 1]
+    assert len(set(labels)) == 3
+    # vectors of another width (another spaCy pipeline) get no classes
+    assert Clusters(first).assign(numpy.zeros((4, 5), dtype="float32")) == []
+
+
+def test_the_tagger_features_carry_the_word_classes_of_its_model() -> None:
+    import numpy
+
+    from saidwhat.learned.clusters import Clusters
+    from saidwhat.records import RawArticle
+
+    engine = corpus.CapturingEngine()
+    width = engine.nlp.get_pipe("tok2vec").model.get_dim("nO")
+    engine.clusters = Clusters(numpy.eye(4, width, dtype="float32"))
+    raw = RawArticle(id="a", text="Ada Marsh said the ferry would run all winter.")
+    ((_, chunks),) = list(corpus.extract(engine, [raw]))
+    table = features.table_from_chunk(chunks[0], [])
+    classes = {f for row in table.features for f in row if f.startswith("k=")}
+    assert classes and classes <= {"k=0", "k=1", "k=2", "k=3"}

@@ -55,3 +55,16 @@ def test_a_message_noun_stands_for_its_author(text: str, head: str, mention: str
     tok = next(t for t in ch.doc if t.text == head)
     m = speaker_mention(ch, tok)
     assert m.text == mention
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Park Ji-hoon, the trade minister, said the talks had stalled.", "Park Ji-hoon"),
+        ("The council kept a Brannigan-era rule on ferry fares.", "Brannigan"),
+    ],
+)
+def test_a_hyphenated_name_keeps_its_lower_case_part_but_not_a_modifier(
+    text: str, name: str
+) -> None:
+    assert [m.text for m in iter_names(_chunk(text))] == [name]

@@ -16,7 +16,7 @@ from spacy.tokens import Token
 
 from saidwhat.cues import lemma_of, lexicon
 from saidwhat.lexicons import word_set
-from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token, is_nominal, is_noun
+from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token, is_nominal, is_noun, name_chain
 
 SENT_END = frozenset({".", "!", "?", "…", "..."})
 OPEN_MARKS = frozenset("“‘«‹„‚\"'")
@@ -249,6 +249,31 @@ def colon_frame(
     if hit is None:
         return None
     return Frame("colon", hit, subject_of(hit, blocked))
+
+
+HEADLINE_CHARS = 200
+"""Longest first paragraph read as a headline by :func:`headline_frame`."""
+_HEADLINE_LINKS = frozenset({":", "on", "about", "to"})
+
+
+def headline_frame(ch: Chunk, open_tok: Token | None, para: tuple[int, int]) -> Frame | None:
+    """A headline that opens with its speaker's name and a colon: "Pat Caddell: Democrat Voters
+    Worried …", "Obama on Climate Change: The Trends Are ‘Terrifying.’" (the name, maybe a topic
+    after "on", then the colon before the quote). ``open_tok``: the token before the quote's
+    opening mark."""
+    if open_tok is None or para[1] - para[0] > HEADLINE_CHARS:
+        return None
+    doc = ch.doc
+    first = next((t for t in doc if ch.start(t) >= para[0] and not t.is_space), None)
+    if first is None or first.i >= open_tok.i or not is_name_token(first):
+        return None
+    if not any(t.text == ":" for t in doc[first.i : open_tok.i + 1]):  # up to the quote's mark
+        return None
+    last = name_chain(first)[1]
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if after is None or after.lower_ not in _HEADLINE_LINKS or last.i >= open_tok.i:
+        return None
+    return Frame("headline-colon", None, last)
 
 
 def said_before(

@@ -265,6 +265,8 @@ class EntityTable:
         """Resolve a speaker mention at its position."""
         if m.kind == "name" or (m.kind == "group" and m.members):
             info = self._by_span.get((m.start, m.end)) or self._observe_any(m)
+            if info is not None and info.headline_name:
+                info = self._body_name(info) or info
             if info is not None:
                 return Resolution(info.entity, info.entity.name, "speaker:name", 0.95)
             return Resolution(None, display_name(m.text), "speaker:name-unlinked", 0.7)
@@ -393,6 +395,17 @@ class EntityTable:
         return self._most_recent(
             m.start, lambda i: _org_like(i) and any(head in w for w in i.words)
         )
+
+    def _body_name(self, headline: _Info) -> _Info | None:
+        """The body's name that a headline's capitals ran on from: "Elizabeth Warren" for
+        "Elizabeth Warren Hammers Wells Fargo CEO" (the longest opening words that are a name
+        the body knows)."""
+        words = max(headline.words, key=len) if headline.words else ()
+        for k in range(len(words) - 1, 0, -1):
+            for info in self._infos:
+                if info is not headline and not info.headline_name and words[:k] in info.words:
+                    return info
+        return None
 
     def _known_capitalised(self, m: Mention) -> _Info | None:
         """The entity a description in capitals names, when it is a known name ("Hester")."""

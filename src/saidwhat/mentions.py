@@ -123,9 +123,24 @@ def name_chain(tok: Token) -> tuple[Token, Token]:
     while left > 0 and _in_name(doc[left - 1]):
         left -= 1
     right = tok.i
-    while right + 1 < len(doc) and _in_name(doc[right + 1]):
+    while right + 1 < len(doc) and (_in_name(doc[right + 1]) or _after_hyphen(doc[right + 1])):
         right += 1
     return doc[left], doc[right]
+
+
+def _after_hyphen(tok: Token) -> bool:
+    """The lower-case part of a hyphenated name ("Ki-moon"), written without spaces; not a
+    modifier ("an Obama-era rule")."""
+    prev = tok.doc[tok.i - 1]
+    return (
+        tok.is_alpha
+        and tok.dep_ not in ("compound", "amod", "nmod", "npadvmod")
+        and prev.tag_ == "HYPH"
+        and not prev.whitespace_
+        and tok.i >= 2
+        and not tok.doc[tok.i - 2].whitespace_
+        and is_name_token(tok.doc[tok.i - 2])
+    )
 
 
 def _in_name(tok: Token) -> bool:
@@ -134,9 +149,14 @@ def _in_name(tok: Token) -> bool:
     if tok.text.lower() in honorifics() and tok.text[:1].isupper():
         return True
     doc = tok.doc
-    if tok.tag_ == "HYPH" and 0 < tok.i < len(doc) - 1:  # "Vane-Okoro"
-        before = doc[tok.i - 1]
-        return not before.whitespace_ and not tok.whitespace_ and is_name_token(doc[tok.i + 1])
+    if tok.tag_ == "HYPH" and 0 < tok.i < len(doc) - 1:  # "Vane-Okoro", "Ban Ki-moon"
+        before, after = doc[tok.i - 1], doc[tok.i + 1]
+        return (
+            not before.whitespace_
+            and not tok.whitespace_
+            and is_name_token(before)
+            and (is_name_token(after) or _after_hyphen(after))
+        )
     # "Caldwell Nurses Union": a capitalised common noun between name tokens
     return (
         tok.tag_ in ("NNS", "NN")

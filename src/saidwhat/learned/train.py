@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy
 import pycrfsuite  # type: ignore[import-untyped]
 
 from saidwhat.evaluate.metrics import (
@@ -39,6 +40,7 @@ from saidwhat.evaluate.metrics import (
     score,
 )
 from saidwhat.evaluate.polnear import load_polnear, polnear_view
+from saidwhat.learned.clusters import Clusters, fit, sample_vectors
 from saidwhat.learned.corpus import LABELS, CapturingEngine, extract, gold_tags
 from saidwhat.learned.features import TokenTable, table_from_chunk
 from saidwhat.learned.tagger import (
@@ -55,6 +57,8 @@ ALGORITHM = "lbfgs"
 """L-BFGS with elastic net: deterministic, and L1 keeps the model small. (crfsuite's SGD was as
 good on average but swung by several points with its shuffling, and diverged when stacked.)"""
 DEFAULT_PARAMS: dict[str, Any] = {"c1": 0.1, "c2": 3.0, "max_iterations": 100}
+CLASSES = 128
+"""Word classes fitted on the parser's token vectors (:mod:`saidwhat.learned.clusters`)."""
 
 LEARNED_MIN_COUNT = 5
 LEARNED_MIN_SHARE = 0.25
@@ -69,6 +73,13 @@ class Prepared:
     tables: list[TokenTable]
     tags: list[list[str]]
     rule_quotes: list[Quote]
+
+
+def fit_classes(engine: CapturingEngine, gold: Sequence[Record], k: int) -> Any:
+    """Word-class centroids (seeded k-means) over the parser's token vectors of ``gold``."""
+    texts = (str(r["text"]) for r in gold)
+    docs = engine.nlp.pipe(texts, disable=engine._skip, batch_size=16)
+    return fit(sample_vectors(docs), k, seed=0)
 
 
 def learn_cue_words(gold: Sequence[Record]) -> list[str]:
@@ -226,6 +237,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--iterations", type=int, default=DEFAULT_PARAMS["max_iterations"])
     ap.add_argument("--c1", type=float, default=DEFAULT_PARAMS["c1"])
     ap.add_argument("--c2", type=float, default=DEFAULT_PARAMS["c2"])
+    ap.add_argument(
+        "--classes", type=int, default=CLASSES, help="word classes (0: no class features)"
+    )
     ap.add_argument("--verbose", action="store_true", help="print the CRF's epochs")
     args = ap.parse_args(argv)
     out_dir: Path = args.out or model_dir()
@@ -235,12 +249,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev_gold = load_polnear(args.polnear, "dev", limit=args.dev_limit)
     learned = learn_cue_words(train_gold)
     engine = CapturingEngine()
+    meta: dict[str, Any] = {"learned_cues": learned}
+    if args.classes:
+        centroids = fit_classes(engine, train_gold, args.classes)
+        engine.clusters = Clusters(centroids)
+        meta["clusters"] = numpy.round(centroids, 4).tolist()
+        clock.lap(f"{len(centroids)} word classes from the parser's vectors")
     train = list(prepare(engine, train_gold, frozenset(learned)))
     tokens = sum(len(s) for p in train for t in p.tables for s in t.sequences)
     clock.lap(f"engine and features on {len(train)} train articles ({tokens} tokens)")
     params = {**DEFAULT_PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations}
     model_path = out_dir / f"{MODEL_NAME}.crfsuite"
-    meta: dict[str, Any] = {"learned_cues": learned}
     train_model(train, model_path, params, args.verbose)
     clock.lap("final model")
     del train
