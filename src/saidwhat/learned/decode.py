@@ -156,10 +156,14 @@ def _continues(
     return next(i for i, c in enumerate(cues) if c is between[0])
 
 
-def _inside(span: TagSpan, contents: Sequence[TagSpan]) -> bool:
-    """Whether ``span`` lies within a content of the attribution: the source of an attribution
-    nested in it ("cited [remarks Trump had made]"), never the source of this one."""
-    return any(c.first <= span.first and span.last <= c.last for c in contents)
+def _inside(span: TagSpan, cue: TagSpan, contents: Sequence[TagSpan]) -> bool:
+    """Whether ``span`` lies within the attribution's content, its cue outside: the source of an
+    attribution nested in it ("cited [remarks Trump had made]"), never the source of this one. (A
+    split quotation's cue and source both stand between its parts.)"""
+    if not contents:
+        return False
+    lo, hi = min(c.first for c in contents), max(c.last for c in contents)
+    return lo <= span.first and span.last <= hi and not lo <= cue.first <= hi
 
 
 def group_spans(
@@ -209,7 +213,7 @@ def group_spans(
     for k, cue in enumerate(cues):
         choice: tuple[float, TagSpan] | None = None
         for src in sources:
-            if _inside(src, groups[k].contents):
+            if _inside(src, cue, groups[k].contents):
                 continue
             cost = _source_cost(src, cue, heads, sents)
             if cost is not None and (choice is None or cost < choice[0]):
