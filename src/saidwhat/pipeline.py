@@ -120,7 +120,7 @@ class Engine:
         self.nlp = load_model(model) if isinstance(model, str) else model
         self.ner_scope = ner_scope
         self.tagger = _tagger(learned)
-        self.clusters = _clusters(self.tagger)
+        self.clusters = _clusters(self.tagger, self.nlp)
         names = self.nlp.pipe_names
         own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
         # Only the parse and tags are needed in the main pass; NER runs later where it is needed.
@@ -564,13 +564,14 @@ def _tagger(learned: bool | str | Path) -> Tagger | None:
     return Tagger.load(None if learned is True else learned)
 
 
-def _clusters(tagger: Tagger | None) -> Clusters | None:
-    """The word classes the tagger's features use (none for rules alone or an older model)."""
+def _clusters(tagger: Tagger | None, nlp: Language) -> Clusters | None:
+    """The word classes the tagger's features use (none for rules alone, an older model, or a
+    spaCy pipeline other than the one they were fitted on)."""
     if tagger is None:
         return None
     from saidwhat.learned.clusters import Clusters
 
-    return Clusters.from_meta(tagger.meta)
+    return Clusters.from_meta(tagger.meta, nlp)
 
 
 def _slim(doc: Doc, clusters: Clusters | None = None) -> Doc:

