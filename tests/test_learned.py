@@ -342,3 +342,12 @@ def test_word_classes_apply_only_to_the_pipeline_they_were_fitted_on() -> None:
     assert Clusters.from_meta(meta, md) is None
     assert Clusters.from_meta(meta, sm) is not None
     assert Clusters.from_meta({"learned_cues": []}, sm) is None
+
+
+def test_scoring_the_tagger_alone_gives_the_engine_its_word_classes() -> None:
+    from saidwhat.learned.evaluate import system_records
+
+    tagger = Tagger.load()
+    engine = corpus.CapturingEngine()
+    system_records([], tagger, engine)
+    assert (engine.clusters is not None) == bool(tagger.meta.get("clusters"))

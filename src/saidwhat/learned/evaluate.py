@@ -21,6 +21,7 @@ from typing import Any
 
 from saidwhat.evaluate.metrics import SUBSETS, Record, Subset, apply_subset, score
 from saidwhat.evaluate.polnear import load_polnear, polnear_view
+from saidwhat.learned.clusters import Clusters
 from saidwhat.learned.corpus import CapturingEngine, extract
 from saidwhat.learned.tagger import Tagger, combine
 from saidwhat.records import RawArticle
@@ -43,8 +44,10 @@ def system_records(
 ) -> dict[str, dict[str, Record]]:
     """Records (without text) per article id for each of :data:`SYSTEMS`: the rule engine alone,
     the tagger alone, and :func:`~saidwhat.learned.tagger.combine` of both. All are in saidwhat's
-    shape (apply ``polnear_view`` before scoring against PolNeAR)."""
+    shape (apply ``polnear_view`` before scoring against PolNeAR). The engine assigns the word
+    classes of ``tagger`` (its features need them)."""
     engine = engine or CapturingEngine()
+    engine.clusters = Clusters.from_meta(tagger.meta, engine.nlp)
     raws = (RawArticle(id=str(r["id"]), text=str(r["text"])) for r in gold)
     out: dict[str, dict[str, Record]] = {name: {} for name in SYSTEMS}
     for article, chunks in extract(engine, raws):
