@@ -167,6 +167,27 @@ def test_combine_with_polnear_extents() -> None:
     assert partial.spans == [(35, 50)] and partial.text == "so z"  # the whole reported clause
 
 
+def test_a_rule_quotation_without_speaker_takes_the_learned_source_resolved() -> None:
+    from saidwhat.learned.tagger import combine
+
+    # Reed has gone after the mayor as a “reckless gambler”: the rules found the quote, no one
+    rule = Quote("Q1", [(40, 56)], "reckless gambler", "partial")
+    learned = Quote(
+        "L1",
+        [(24, 57)],
+        "the mayor as a reckless gambler",
+        "indirect",
+        speaker="Oona Reed",
+        speaker_id="E2",
+        speaker_spans=[(0, 4)],
+        cue_spans=[(5, 18)],
+        evidence=["crf", "speaker:name"],
+    )
+    (out,) = combine([rule], [learned])
+    assert (out.speaker, out.speaker_id, out.speaker_spans) == ("Oona Reed", "E2", [(0, 4)])
+    assert "speaker:name" in out.evidence
+
+
 def test_combine_adds_learned_attributions_outside_rule_quotes() -> None:
     from saidwhat.learned.tagger import combine
 

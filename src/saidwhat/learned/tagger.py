@@ -314,13 +314,16 @@ def combine(
 
 def _lend_spans(learned: Quote, rule: Quote, extents: bool) -> None:
     """Give a rule quotation the learned attribution's source and cue spans where the rules found
-    none. With ``extents`` the learned cue always wins (PolNeAR's cue: "said in a statement"), and
+    none (and its resolved speaker, where the rules had nobody). With ``extents`` the learned cue always wins (PolNeAR's cue: "said in a statement"), and
     the learned source where it overlaps the rules' own (a source elsewhere is another reading,
     and the rules' speaker, which names it, is kept)."""
     lent = False
     src, cue = learned.speaker_spans, learned.cue_spans
     if src and (not rule.speaker_spans or (extents and _overlaps(src[0], rule.speaker_spans))):
         rule.speaker_spans, lent = list(src), True
+        if rule.speaker is None and learned.speaker is not None:  # the rules found nobody
+            rule.speaker, rule.speaker_id = learned.speaker, learned.speaker_id
+            rule.evidence += [e for e in learned.evidence if e.startswith("speaker:")]
     if cue and (not rule.cue_spans or extents):
         rule.cue_spans, rule.cue, lent = list(cue), learned.cue, True
     if lent:
