@@ -314,9 +314,10 @@ def combine(
 
 def _lend_spans(learned: Quote, rule: Quote, extents: bool) -> None:
     """Give a rule quotation the learned attribution's source and cue spans where the rules found
-    none (and its resolved speaker, where the rules had nobody). With ``extents`` the learned cue always wins (PolNeAR's cue: "said in a statement"), and
-    the learned source where it overlaps the rules' own (a source elsewhere is another reading,
-    and the rules' speaker, which names it, is kept)."""
+    none (and its resolved speaker, where the rules had nobody). With ``extents`` the learned cue
+    always wins (PolNeAR's cue: "said in a statement"), and the learned source where it overlaps
+    the rules' own (a source elsewhere is another reading, and the rules' speaker, which names it,
+    is kept)."""
     lent = False
     src, cue = learned.speaker_spans, learned.cue_spans
     if src and (not rule.speaker_spans or (extents and _overlaps(src[0], rule.speaker_spans))):
