@@ -131,3 +131,13 @@ def test_a_headline_name_that_ran_on_is_the_body_name_it_starts_with() -> None:
     headline = _name(0, "Lena Ostrova Slams Harbor Board", 0, titlecase=True)
     table = _table(headline, _name(60, "Lena Ostrova", 1, subject=True))
     assert table.resolve(headline).name == "Lena Ostrova"
+
+
+def test_a_title_written_with_the_name_links_a_later_description() -> None:
+    table = _table(
+        _name(0, "Gov. Lena Ostrova", 0, subject=True),
+        _name(60, "Idris Banerjee", 1, subject=True),
+    )
+    governor = Mention(120, 132, "the governor", "description", sent=2, head="governor")
+    res = table.resolve(governor, last_speaker=table.entities[1])
+    assert (res.name, res.evidence) == ("Lena Ostrova", "speaker:description-link")

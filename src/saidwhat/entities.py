@@ -18,6 +18,7 @@ from saidwhat.lexicons import (
     gendered_nouns,
     honorifics,
     pronouns,
+    title_nouns,
     word_set,
 )
 from saidwhat.records import Entity, EntityType
@@ -192,6 +193,7 @@ class EntityTable:
         if m.label in OTHER_LABELS:
             info.votes[NOT_A_NAME] = info.votes.get(NOT_A_NAME, 0) + 1
         info.words.add(words)
+        info.heads.update(_titles(m.text))
         alias = display_name(m.text)
         if alias != info.entity.name and alias not in info.entity.aliases:
             info.entity.aliases.append(alias)
@@ -506,6 +508,14 @@ def _definite(text: str) -> bool:
     "a young woman" or "one user" introduce someone new."""
     first = text.lower().replace("“", "").split(" ", 1)[0]
     return first not in ("a", "an", "one", "another", "some")
+
+
+def _titles(text: str) -> set[str]:
+    """The nouns for the titles a name is written with ("Indiana Gov. Mike Pence" -> governor),
+    so that "the governor" later finds it."""
+    table = title_nouns()
+    words = text.lower().replace("’", "'").split()[:-1]
+    return {table[w] for w in words if w in table}
 
 
 def _first_person_owner(m: Mention) -> bool:

@@ -52,6 +52,16 @@ def honorifics() -> frozenset[str]:
 
 
 @cache
+def title_nouns() -> dict[str, str]:
+    """Title before a name -> the noun for its bearer ("gov." -> "governor")."""
+    out: dict[str, str] = {}
+    for line in data_lines("title_nouns.txt"):
+        title, _, noun = line.partition("\t")
+        out[title.strip().lower()] = (noun or title).strip().lower()
+    return out
+
+
+@cache
 def gendered_nouns() -> dict[str, str]:
     """Noun -> 'f' or 'm' ("brother" -> m)."""
     out: dict[str, str] = {}
