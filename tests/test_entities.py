@@ -141,3 +141,10 @@ def test_a_title_written_with_the_name_links_a_later_description() -> None:
     governor = Mention(120, 132, "the governor", "description", sent=2, head="governor")
     res = table.resolve(governor, last_speaker=table.entities[1])
     assert (res.name, res.evidence) == ("Lena Ostrova", "speaker:description-link")
+
+
+def test_a_party_or_title_alone_is_nobody() -> None:
+    table = _table(_name(0, "Republican", 0, label=None, subject=True))
+    assert table.entities == []
+    he = Mention(40, 42, "He", "pronoun", sent=1, subject=True)
+    assert table.resolve(he).entity is None

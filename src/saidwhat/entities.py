@@ -176,7 +176,7 @@ class EntityTable:
 
     def _observe_name(self, m: Mention) -> _Info | None:
         words = m.words or name_words(m.text)
-        if not words:
+        if not words or _only_titles(m.text):  # "Republican", "Senator": nobody's name
             return None
         info = self._match_name(words, m.start, _gender_of(m.text, given=len(words) > 1))
         info = info or self._expand(m)
@@ -508,6 +508,13 @@ def _definite(text: str) -> bool:
     "a young woman" or "one user" introduce someone new."""
     first = text.lower().replace("“", "").split(" ", 1)[0]
     return first not in ("a", "an", "one", "another", "some")
+
+
+def _only_titles(text: str) -> bool:
+    """Whether every word of a capitalised name is a title or party ("Republican", "Sen.")."""
+    titles = honorifics()
+    words = [w.strip(",").lower() for w in text.replace("’", "'").split()]
+    return bool(words) and all(w in titles or w + "." in titles for w in words)
 
 
 def _titles(text: str) -> set[str]:
