@@ -148,3 +148,12 @@ def test_a_party_or_title_alone_is_nobody() -> None:
     assert table.entities == []
     he = Mention(40, 42, "He", "pronoun", sent=1, subject=True)
     assert table.resolve(he).entity is None
+
+
+def test_a_name_ending_in_a_group_noun_is_no_one_to_call_he() -> None:
+    table = _table(
+        _name(0, "Quill Harrow", 0, subject=True),
+        _name(40, "Harbor Women", 1, subject=True),  # tagged PERSON by a noisy recogniser
+    )
+    he = Mention(80, 82, "he", "pronoun", sent=2, subject=True)
+    assert table.resolve(he).name == "Quill Harrow"

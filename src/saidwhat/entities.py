@@ -485,16 +485,19 @@ def _prominence(info: _Info, pos: int) -> tuple[int, int]:
 
 
 def _person_like(info: _Info) -> bool:
-    """A single entity that may be a person: typed PERSON; or untyped, with no organisation word
+    """A single entity that may be a person: not a name ending in a group noun ("U.N. Women",
+    ``data/groups.txt``); typed PERSON; or untyped, with no organisation word
     in its name, not a dateline-like word in capitals ("HEMPSTEAD") and not labelled a date, event
     or the like more often than a person ("Monday"); or typed ORG by the (noisy) recogniser while
     its name holds no organisation word ("Tobiah Marsh")."""
     if info.plural or info.entity.type == "GROUP":
         return False
+    words = info.entity.name.lower().replace("’", "'").split()
+    if words and words[-1] in word_set("groups.txt"):  # "U.N. Women", "Tulsa Police"
+        return False
     if info.entity.type == "PERSON":
         return True
     org = word_set("org_words.txt")
-    words = info.entity.name.lower().replace("’", "'").split()
     has_org_word = any(w.strip(".,'s") in org for w in words)
     if info.entity.type == "UNKNOWN":
         capitals = len(words) == 1 and len(words[0]) > 3 and info.entity.name.isupper()
