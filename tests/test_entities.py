@@ -3,6 +3,8 @@ short invented sequence of mentions in text order, then the speaker mention to r
 
 from __future__ import annotations
 
+import pytest
+
 from saidwhat.entities import EntityTable, Mention
 
 
@@ -157,3 +159,14 @@ def test_a_name_ending_in_a_group_noun_is_no_one_to_call_he() -> None:
     )
     he = Mention(80, 82, "he", "pronoun", sent=2, subject=True)
     assert table.resolve(he).name == "Quill Harrow"
+
+
+@pytest.mark.parametrize(("text", "head"), [("the senators", "senators"), ("the two", "two")])
+def test_a_definite_plural_points_back_to_the_pair_just_named(text: str, head: str) -> None:
+    table = EntityTable()
+    parts = (_name(0, "Oona Reed", 0), _name(14, "Tomas Vale", 0))
+    table.observe(Mention(0, 24, "Oona Reed and Tomas Vale", "group", members=parts, plural=True))
+    plural = head.endswith("s")
+    desc = Mention(60, 60 + len(text), text, "description", sent=1, head=head, plural=plural)
+    res = table.resolve(desc)
+    assert (res.name, res.evidence) == ("Oona Reed and Tomas Vale", "speaker:description-group")

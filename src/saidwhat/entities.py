@@ -367,6 +367,9 @@ class EntityTable:
             return self._learn(linked, None, "speaker:description-link", 0.85, m)
         if head in word_set("message_nouns.txt"):  # "the ad", "a statement": not a person
             return Resolution(None, _description_name(m.text), "speaker:description-message", 0.3)
+        pair = self._recent_pair(m, head)
+        if pair is not None:  # "the two", "the senators" after "Grassley and Leahy"
+            return self._learn(pair, None, "speaker:description-group", 0.7, m)
         if m.plural or head in word_set("groups.txt"):
             return self._resolve_group_noun(m, head)
         if m.possessive and m.in_quote and quote_speaker is not None and _first_person_owner(m):
@@ -408,6 +411,17 @@ class EntityTable:
                 if info is not headline and not info.headline_name and words[:k] in info.words:
                     return info
         return None
+
+    def _recent_pair(self, m: Mention, head: str) -> _Info | None:
+        """The coordination of people ("Grassley and Leahy") named in the last two sentences
+        that a definite plural ("the senators", "the two", "both men") points back to."""
+        words = m.text.lower().split()
+        if not words or words[0] not in ("the", "both") or not (m.plural or head in _NUMERALS):
+            return None
+        return self._most_recent(
+            m.start,
+            lambda i: bool(i.members) and any(m.sent - p[1] <= 2 for p in i.before(m.start)[-3:]),
+        )
 
     def _known_capitalised(self, m: Mention) -> _Info | None:
         """The entity a description in capitals names, when it is a known name ("Hester")."""
@@ -511,6 +525,9 @@ def _definite(text: str) -> bool:
     "a young woman" or "one user" introduce someone new."""
     first = text.lower().replace("“", "").split(" ", 1)[0]
     return first not in ("a", "an", "one", "another", "some")
+
+
+_NUMERALS = frozenset({"two", "three", "pair", "couple", "both", "duo", "trio"})
 
 
 def _only_titles(text: str) -> bool:
