@@ -174,7 +174,9 @@ def test_a_definite_plural_points_back_to_the_pair_just_named(text: str, head: s
 
 def test_it_is_never_a_plural_group() -> None:
     table = EntityTable()
-    leaders = Mention(0, 11, "the leaders", "description", head="leaders", plural=True)
+    leaders = Mention(
+        0, 11, "the leaders", "description", head="leaders", plural=True, subject=True
+    )
     table.resolve(leaders)  # registers the group "the leaders"
     res = table.resolve(Mention(40, 42, "It", "pronoun", sent=1, subject=True))
     assert res.entity is None
