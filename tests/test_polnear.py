@@ -164,6 +164,9 @@ def test_eval_polnear_with_a_system_file(
     subset = json.loads(capsys.readouterr().out)
     assert subset["detect@0.3"]["gold"] == 1  # only the quotation that opens with a mark
     assert command.run(_args("--polnear", str(root), "a", "b")) == 2
+    # PolNeAR annotates source, cue and content spans: their scores come without --spans too
+    assert command.run(_args(*[a for a in argv if a != "--spans"])) == 0
+    assert json.loads(capsys.readouterr().out)["span_exact_cue"]["tp"] == 2
 
 
 @pytest.mark.shared

@@ -335,7 +335,11 @@ class EntityTable:
         before ("The city is suing. It says ..."); otherwise unresolved (often no referent)."""
 
         def recent_org(i: _Info) -> bool:
-            return _org_like(i) and not i.plural and any(m.sent - p[1] <= 2 and p[2] for p in i.before(m.start)[-6:])
+            return (
+                _org_like(i)
+                and not i.plural
+                and any(m.sent - p[1] <= 2 and p[2] for p in i.before(m.start)[-6:])
+            )
 
         info = self._most_recent(m.start, recent_org)
         if info is not None:

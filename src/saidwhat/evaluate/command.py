@@ -54,7 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=_positive, metavar="N", help="score the first N articles")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--errors", action="store_true", help="list misses, false alarms, speakers")
-    parser.add_argument("--spans", action="store_true", help="exact content/source/cue segments")
+    parser.add_argument(
+        "--spans",
+        action="store_true",
+        help="exact content/source/cue segments (always with --polnear, which annotates them)",
+    )
     parser.add_argument("--model", metavar="NAME", help="spaCy pipeline for the extraction")
     parser.add_argument("--jobs", type=_positive, default=1, metavar="N", help="worker processes")
     parser.add_argument(
@@ -115,7 +119,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         system = {k: polnear_view(v) for k, v in system.items()}
     subset = cast(Subset, args.subset)
     gold, system = apply_subset(gold, system, subset)
-    result = {**score(gold, system, spans=args.spans), "subset": subset, **info}
+    spans = bool(args.spans or args.polnear)
+    result = {**score(gold, system, spans=spans), "subset": subset, **info}
     if not system_path:
         result["scope"] = extraction_scope(args)
     errors = find_errors(gold, system) if args.errors else None
