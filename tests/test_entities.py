@@ -180,3 +180,20 @@ def test_it_is_never_a_plural_group() -> None:
     table.resolve(leaders)  # registers the group "the leaders"
     res = table.resolve(Mention(40, 42, "It", "pronoun", sent=1, subject=True))
     assert res.entity is None
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("Harbour Affairs Minister Ilse Varga", "Ilse Varga"),  # a title, then a given name
+        ("Conservative Leader Tomas Vale", "Tomas Vale"),
+        ("Mr. Brannigan", "Brannigan"),  # an honorific before a short name
+        ("Republican National Committee", "Republican National Committee"),  # a party word
+        ("General Assembly", "General Assembly"),
+        ("Secretary of State Oona Reed", "Secretary of State Oona Reed"),  # not cut before "of"
+    ],
+)
+def test_a_name_is_shown_without_the_titles_written_before_it(written: str, shown: str) -> None:
+    from saidwhat.entities import display_name
+
+    assert display_name(written) == shown

@@ -90,9 +90,33 @@ class _Info:
         return self.positions[: bisect_left(self.positions, (pos,))]
 
 
+PARTY_WORDS = frozenset({"democrat", "republican", "gop", "independent", "conservative", "liberal"})
+"""Titles that are also the first word of organisation names ("Republican National Committee")."""
+
+
+def after_titles(words: list[str]) -> list[str]:
+    """The person's name after the titles written before it: "Foreign Affairs Minister Mélanie
+    Joly" -> "Mélanie Joly", "Conservative Leader Pierre Poilievre" -> "Pierre Poilievre". Cut
+    after the last title word (``data/honorifics.txt``, ``data/title_nouns.txt``) when a known
+    given name follows it, or a name of at most two words after an honorific that is not a party
+    ("Mr. Obama"; "Republican National Committee" and "General Assembly" stay whole)."""
+    titles = honorifics() | title_nouns().keys()
+    for i in range(len(words) - 2, -1, -1):
+        word = words[i].lower().strip(",")
+        if word not in titles and word + "." not in titles:
+            continue
+        rest = words[i + 1 :]
+        if not rest[0][:1].isupper():
+            return words
+        given = rest[0].lower().strip(".,") in first_name_genders()
+        courtesy = word in honorifics() and word.rstrip(".") not in PARTY_WORDS
+        return rest if given or (courtesy and len(rest) <= 2) else words
+    return words
+
+
 def name_words(text: str) -> tuple[str, ...]:
-    """Lower-case words of a name, honorifics and possessive endings dropped."""
-    words = [w.strip(".,") for w in text.replace("’", "'").split()]
+    """Lower-case words of a name, titles before it, honorifics and possessive endings dropped."""
+    words = [w.strip(".,") for w in after_titles(text.replace("’", "'").split())]
     words = [w[:-2] if w.endswith("'s") else w.rstrip("'") for w in words]
     titles = honorifics()
     out = [
@@ -103,10 +127,7 @@ def name_words(text: str) -> tuple[str, ...]:
 
 def display_name(text: str) -> str:
     """A name as shown to users: honorifics and possessive endings dropped, case kept."""
-    words = [w for w in text.replace("’", "'").split() if w]
-    titles = honorifics()
-    while len(words) > 1 and words[0].lower().rstrip(".") in {t.rstrip(".") for t in titles}:
-        words.pop(0)
+    words = after_titles([w for w in text.replace("’", "'").split() if w])
     if words and words[-1].endswith("'s"):
         words[-1] = words[-1][:-2]
     return " ".join(words).strip(" ,.'")
