@@ -79,3 +79,20 @@ def test_sources_resolve_through_the_entity_table() -> None:
     # without a source span, the cue's subject becomes the source
     assert cue_only.speaker == "Ada Marsh"
     assert "source:cue-subject" in cue_only.evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "kept"),
+    [
+        ("Ada Marsh said Monday that the ferry would run.", "said Monday", "said"),
+        ("Ada Marsh said on Tuesday that the ferry would run.", "said on Tuesday", "said"),
+        ("Ada Marsh warned that the ferry would stop.", "warned", "warned"),
+    ],
+)
+def test_a_statement_cue_drops_the_time_it_ends_with(text: str, cue: str, kept: str) -> None:
+    from saidwhat.learned.sources import cue_without_time
+
+    q = _quote(text, "the ferry", cue)
+    cue_without_time(text, q)
+    start = text.index(cue)
+    assert q.cue == kept and q.cue_spans == [(start, start + len(kept))]

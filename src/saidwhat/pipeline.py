@@ -251,7 +251,12 @@ class Engine:
         self, state: _State, rules: list[Quote], speakers: list[tuple[int, Entity]]
     ) -> list[Quote]:
         """The tagger's attributions with their sources resolved, combined with the rules'."""
-        from saidwhat.learned.sources import reports_proposition, reports_topic, resolve_sources
+        from saidwhat.learned.sources import (
+            cue_without_time,
+            reports_proposition,
+            reports_topic,
+            resolve_sources,
+        )
         from saidwhat.learned.tagger import combine
 
         assert self.tagger is not None
@@ -263,6 +268,8 @@ class Engine:
                 if not reports_topic(state.text, q)
                 and (q.kind != "indirect" or reports_proposition(state.chunks, q))
             ]
+            for q in learned:
+                cue_without_time(state.text, q)
         extents = self.scope == "attributions"
         resolve_sources(state.chunks, state.table, learned, speakers, extents=extents)
         return combine(rules, learned, extents=extents)

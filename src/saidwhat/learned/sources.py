@@ -12,6 +12,7 @@ resolution.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -124,6 +125,28 @@ def reports_topic(text: str, q: Quote) -> bool:
         if words and words[-1].lower() in topic:
             return True
     return False
+
+
+_TIME_LEADS = frozenset({"on", "last", "this", "next", "early", "late", "earlier", "later"})
+
+
+def cue_without_time(text: str, q: Quote) -> None:
+    """Drop the time a learned cue ends with ("said Monday", "said on Tuesday" -> "said"):
+    PolNeAR's cue extents include it, a statement's cue is the verb (``data/time_words.txt``)."""
+    if not q.cue_spans:
+        return
+    a, b = q.cue_spans[-1]
+    words = [(m.start() + a, m.end() + a, m.group()) for m in re.finditer(r"\S+", text[a:b])]
+    times = word_set("time_words.txt")
+    k = len(words)
+    while k > 1 and words[k - 1][2].lower().strip(".,") in times:
+        k -= 1
+    if k == len(words):
+        return
+    while k > 1 and words[k - 1][2].lower() in _TIME_LEADS:
+        k -= 1
+    q.cue_spans[-1] = (a, words[k - 1][1])
+    q.cue = " ".join(text[x:y] for x, y in q.cue_spans)
 
 
 def reports_proposition(chunks: Sequence[Chunk], q: Quote) -> bool:
