@@ -96,3 +96,14 @@ def test_a_statement_cue_drops_the_time_it_ends_with(text: str, cue: str, kept: 
     cue_without_time(text, q)
     start = text.index(cue)
     assert q.cue == kept and q.cue_spans == [(start, start + len(kept))]
+
+
+def test_a_name_set_off_by_commas_after_a_description_names_it() -> None:
+    from saidwhat.learned.sources import _named_after
+
+    ch = _chunk("According to the city's finance director, Helen Sorensen, the branch costs more.")
+    director = next(t for t in ch.doc if t.text == "director")
+    named = _named_after(ch, director)
+    assert named is not None and named.text == "Helen Sorensen"
+    plain = _chunk("According to the city's finance director, the branch costs more.")
+    assert _named_after(plain, next(t for t in plain.doc if t.text == "director")) is None

@@ -21,7 +21,7 @@ from spacy.tokens import Token
 from saidwhat.attribution import CueHit, subject_of
 from saidwhat.entities import EntityTable, Mention
 from saidwhat.lexicons import pronouns, word_set
-from saidwhat.mentions import Chunk, name_mention, speaker_mention
+from saidwhat.mentions import Chunk, full_name, is_name_token, name_mention, speaker_mention
 from saidwhat.records import Entity, Quote
 
 SUBJECTS = frozenset({"nsubj", "nsubjpass", "expl", "csubj"})
@@ -89,11 +89,28 @@ def _mention(ch: Chunk, head: Token, table: EntityTable, source: str) -> Mention
     parser did not tag as a proper noun ("Trump charges that …") is read as a name when the
     article already knows that name."""
     mention = speaker_mention(ch, head, coordinate=" and " in source)
+    if mention.kind == "description":
+        named = _named_after(ch, head)
+        if named is not None:
+            return named
     capital = head.text[:1].isupper() and head.text.lower() not in pronouns()
     if mention.kind == "name" or not capital or head.tag_ in _NOT_NAMES:
         return mention
     name = name_mention(ch, head, head)
     return name if table.knows_name(name) else mention
+
+
+def _named_after(ch: Chunk, head: Token) -> Mention | None:
+    """The name set off by commas right after a description ("the city's finance director,
+    Helen Sorensen, …"), which the parser did not attach as an apposition."""
+    doc = head.doc
+    if head.i + 2 >= len(doc) or doc[head.i + 1].text != "," or not is_name_token(doc[head.i + 2]):
+        return None
+    first, last = full_name(ch, doc[head.i + 2])
+    after = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if after is not None and after.text not in (",", ".", ";"):
+        return None
+    return name_mention(ch, first, last)
 
 
 def text_of(ch: Chunk, span: tuple[int, int]) -> str:
