@@ -107,3 +107,12 @@ def test_a_name_set_off_by_commas_after_a_description_names_it() -> None:
     assert named is not None and named.text == "Helen Sorensen"
     plain = _chunk("According to the city's finance director, the branch costs more.")
     assert _named_after(plain, next(t for t in plain.doc if t.text == "director")) is None
+
+
+def test_an_unresolved_pronoun_source_names_nobody() -> None:
+    text = "The ferry was late again. It said the boats were ready."
+    ch = _chunk(text)
+    it = _quote(text, "the boats were ready", "said", "It")
+    resolve_sources([ch], EntityTable(), [it], [])
+    assert it.speaker is None and it.speaker_id is None
+    assert "speaker:pronoun-unresolved" in it.evidence

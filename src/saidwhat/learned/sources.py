@@ -62,9 +62,7 @@ def resolve_sources(
         last = speakers[k - 1][1] if k else None
         source = text_of(chunks[i], q.speaker_spans[0])
         res = table.resolve(_mention(chunks[i], _antecedent(head), table, source), last)
-        if res.entity is None and res.name is None:
-            continue
-        q.speaker = res.name or q.speaker
+        q.speaker = res.name  # None for an unresolved "it" or "I": nobody, not the pronoun
         q.speaker_id = res.entity.id if res.entity else None
         q.evidence.append(res.evidence)
 
