@@ -116,3 +116,12 @@ def test_an_unresolved_pronoun_source_names_nobody() -> None:
     resolve_sources([ch], EntityTable(), [it], [])
     assert it.speaker is None and it.speaker_id is None
     assert "speaker:pronoun-unresolved" in it.evidence
+
+
+def test_a_message_released_by_someone_stands_for_them() -> None:
+    from saidwhat.learned.sources import _released_by
+
+    ch = _chunk("A report published by the harbour authority says that the pier is unsafe.")
+    report = next(t for t in ch.doc if t.text == "report")
+    agent = _released_by(report)
+    assert agent is not None and agent.text == "authority"

@@ -91,6 +91,9 @@ def _mention(ch: Chunk, head: Token, table: EntityTable, source: str) -> Mention
         named = _named_after(ch, head)
         if named is not None:
             return named
+        agent = _released_by(head)
+        if agent is not None:  # "Video released by Tulsa police"
+            return speaker_mention(ch, agent)
     capital = head.text[:1].isupper() and head.text.lower() not in pronouns()
     if mention.kind == "name" or not capital or head.tag_ in _NOT_NAMES:
         return mention
@@ -109,6 +112,19 @@ def _named_after(ch: Chunk, head: Token) -> Mention | None:
     if after is not None and after.text not in (",", ".", ";"):
         return None
     return name_mention(ch, first, last)
+
+
+def _released_by(head: Token) -> Token | None:
+    """The agent of a message noun's participle: "a video released by the police", "a report
+    published by the agency" (``data/message_nouns.txt``)."""
+    if head.lower_ not in word_set("message_nouns.txt"):
+        return None
+    for verb in (c for c in head.children if c.dep_ == "acl"):
+        for by in (c for c in verb.children if c.dep_ in ("agent", "prep") and c.lower_ == "by"):
+            obj = next((c for c in by.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return None
 
 
 def text_of(ch: Chunk, span: tuple[int, int]) -> str:
