@@ -125,3 +125,12 @@ def test_a_message_released_by_someone_stands_for_them() -> None:
     report = next(t for t in ch.doc if t.text == "report")
     agent = _released_by(report)
     assert agent is not None and agent.text == "authority"
+
+
+def test_the_city_of_a_named_place_is_that_place() -> None:
+    from saidwhat.learned.sources import _place_of
+
+    ch = _chunk("The city of Port Elden is suing the ferry company.")
+    city = next(t for t in ch.doc if t.text == "city")
+    place = _place_of(city)
+    assert place is not None and place.text == "Elden"

@@ -91,8 +91,8 @@ def _mention(ch: Chunk, head: Token, table: EntityTable, source: str) -> Mention
         named = _named_after(ch, head)
         if named is not None:
             return named
-        agent = _released_by(head)
-        if agent is not None:  # "Video released by Tulsa police"
+        agent = _released_by(head) or _place_of(head)
+        if agent is not None:  # "Video released by Tulsa police", "the city of Phoenix"
             return speaker_mention(ch, agent)
     capital = head.text[:1].isupper() and head.text.lower() not in pronouns()
     if mention.kind == "name" or not capital or head.tag_ in _NOT_NAMES:
@@ -124,6 +124,18 @@ def _released_by(head: Token) -> Token | None:
             obj = next((c for c in by.children if c.dep_ == "pobj"), None)
             if obj is not None:
                 return obj
+    return None
+
+
+def _place_of(head: Token) -> Token | None:
+    """The named place or body of "the city of Phoenix", "the government of Canada": an
+    organisation noun (``data/org_words.txt``) with "of" and a proper name."""
+    if head.lower_ not in word_set("org_words.txt"):
+        return None
+    for of in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None)
+        if obj is not None and is_name_token(obj):
+            return obj
     return None
 
 
