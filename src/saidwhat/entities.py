@@ -457,7 +457,7 @@ class EntityTable:
         return self._match_name(names, m.start) if names else None
 
     def _resolve_group_noun(self, m: Mention, head: str) -> Resolution:
-        org = self._most_recent(m.start, lambda i: _org_like(i) and any(head in w for w in i.words))
+        org = self._org_for(m, head)
         if org is not None:
             return Resolution(org.entity, org.entity.name, "speaker:group-org", 0.8)
         name = _description_name(m.text)
