@@ -190,7 +190,8 @@ def test_it_is_never_a_plural_group() -> None:
         ("Mr. Brannigan", "Brannigan"),  # an honorific before a short name
         ("Republican National Committee", "Republican National Committee"),  # a party word
         ("General Assembly", "General Assembly"),
-        ("Secretary of State Oona Reed", "Secretary of State Oona Reed"),  # not cut before "of"
+        ("Secretary of State Ilse Varga", "Ilse Varga"),  # from the given name after "of State"
+        ("Ministry of Harbours", "Ministry of Harbours"),
     ],
 )
 def test_a_name_is_shown_without_the_titles_written_before_it(written: str, shown: str) -> None:

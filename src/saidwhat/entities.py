@@ -99,13 +99,18 @@ def after_titles(words: list[str]) -> list[str]:
     Joly" -> "Mélanie Joly", "Conservative Leader Pierre Poilievre" -> "Pierre Poilievre". Cut
     after the last title word (``data/honorifics.txt``, ``data/title_nouns.txt``) when a known
     given name follows it, or a name of at most two words after an honorific that is not a party
-    ("Mr. Obama"; "Republican National Committee" and "General Assembly" stay whole)."""
+    ("Mr. Obama"; "Republican National Committee" and "General Assembly" stay whole); after "Title
+    of Place", from the first known given name ("Secretary of State John Kerry" -> "John Kerry")."""
     titles = honorifics() | title_nouns().keys()
     for i in range(len(words) - 2, -1, -1):
         word = words[i].lower().strip(",")
         if word not in titles and word + "." not in titles:
             continue
         rest = words[i + 1 :]
+        if rest[0].lower() in ("of", "for"):  # "Secretary of State John Kerry"
+            names = first_name_genders()
+            k = next((j for j, w in enumerate(rest) if w.lower().strip(".,") in names), None)
+            return rest[k:] if k is not None and k < len(rest) - 1 else words
         if not rest[0][:1].isupper():
             return words
         given = rest[0].lower().strip(".,") in first_name_genders()
