@@ -131,15 +131,14 @@ def name_chain(tok: Token) -> tuple[Token, Token]:
 def _after_hyphen(tok: Token) -> bool:
     """The lower-case part of a hyphenated name ("Ki-moon"), written without spaces; not a
     modifier ("an Obama-era rule")."""
-    prev = tok.doc[tok.i - 1]
+    if tok.i < 2 or not tok.is_alpha or tok.dep_ in ("compound", "amod", "nmod", "npadvmod"):
+        return False
+    hyphen, name = tok.doc[tok.i - 1], tok.doc[tok.i - 2]
     return (
-        tok.is_alpha
-        and tok.dep_ not in ("compound", "amod", "nmod", "npadvmod")
-        and prev.tag_ == "HYPH"
-        and not prev.whitespace_
-        and tok.i >= 2
-        and not tok.doc[tok.i - 2].whitespace_
-        and is_name_token(tok.doc[tok.i - 2])
+        hyphen.tag_ == "HYPH"
+        and not hyphen.whitespace_
+        and not name.whitespace_
+        and is_name_token(name)
     )
 
 

@@ -119,12 +119,8 @@ def _released_by(head: Token) -> Token | None:
     published by the agency" (``data/message_nouns.txt``)."""
     if head.lower_ not in word_set("message_nouns.txt"):
         return None
-    for verb in (c for c in head.children if c.dep_ == "acl"):
-        for by in (c for c in verb.children if c.dep_ in ("agent", "prep") and c.lower_ == "by"):
-            obj = next((c for c in by.children if c.dep_ == "pobj"), None)
-            if obj is not None:
-                return obj
-    return None
+    verbs = (c for c in head.children if c.dep_ == "acl")
+    return next((obj for verb in verbs if (obj := _object_of(verb, "by")) is not None), None)
 
 
 def _place_of(head: Token) -> Token | None:
@@ -132,10 +128,15 @@ def _place_of(head: Token) -> Token | None:
     organisation noun (``data/org_words.txt``) with "of" and a proper name."""
     if head.lower_ not in word_set("org_words.txt"):
         return None
-    for of in (c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"):
-        obj = next((c for c in of.children if c.dep_ == "pobj"), None)
-        if obj is not None and is_name_token(obj):
-            return obj
+    obj = _object_of(head, "of")
+    return obj if obj is not None and is_name_token(obj) else None
+
+
+def _object_of(tok: Token, prep: str) -> Token | None:
+    """The object of ``tok``'s preposition ``prep`` ("by" also as a passive's agent)."""
+    for child in tok.children:
+        if child.dep_ in ("prep", "agent") and child.lower_ == prep:
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
     return None
 
 
