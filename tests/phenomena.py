@@ -27,6 +27,8 @@ Annotation conventions (the same as the seed gold in shared/reference):
   excluded; a nested quote's marks are part of its parent's text. A quotation interrupted by its
   attribution inside one sentence (``“…,” she said, “…”``) or running over several paragraphs is
   one quote whose ``text`` is a list of parts; a new sentence after ``she said.`` is a new quote.
+- A transcript turn (``"turn": true``, kind ``direct``) is the paragraph after its speaker label
+  and colon (``WELK: …``), and the label-less paragraphs that continue it; it has no quote marks.
 - ``text`` of an indirect quote is the reported clause without ``that`` and without the final
   full stop.
 - ``occurrence`` (default 1) picks the n-th match of the (first) text in the article; later parts
@@ -141,6 +143,20 @@ def _check_marks(text: str, spans: list[Span], where: str) -> None:
             raise FixtureError(f"{where}: part {n + 1} is not followed by a quote mark ({after!r})")
 
 
+def _check_turn(text: str, spans: list[Span], where: str) -> None:
+    """A transcript turn's first part follows its label at a paragraph start ("WELK: …"); every
+    part runs to the end of its paragraph, and later parts are whole paragraphs."""
+    for n, (s, e) in enumerate(spans):
+        line_start = text.rfind("\n", 0, s) + 1
+        head = text[line_start:s]
+        if n == 0 and not (head.endswith(": ") and head[:-2].isupper()):
+            raise FixtureError(f"{where}: a turn opens after a label in capitals ({head!r})")
+        if n > 0 and head:
+            raise FixtureError(f"{where}: part {n + 1} of a turn is not a whole paragraph")
+        if text[e : e + 1] not in ("", "\n"):
+            raise FixtureError(f"{where}: part {n + 1} of a turn does not end its paragraph")
+
+
 def _quote_spans(text: str, q: dict[str, Any], where: str) -> list[Span]:
     parts = q["text"] if isinstance(q["text"], list) else [q["text"]]
     spans: list[Span] = []
@@ -185,7 +201,9 @@ def to_gold(fixture: dict[str, Any], record_id: str | None = None) -> dict[str, 
         if kind not in QUOTE_KINDS:
             raise FixtureError(f"{where}: kind must be one of {sorted(QUOTE_KINDS)}, got {kind!r}")
         spans = _quote_spans(text, q, where)
-        if kind != "indirect":
+        if q.get("turn"):
+            _check_turn(text, spans, where)
+        elif kind != "indirect":
             _check_marks(text, spans, where)
         parts = q["text"] if isinstance(q["text"], list) else [q["text"]]
         rec = {

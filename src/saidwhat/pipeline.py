@@ -47,6 +47,7 @@ from saidwhat.mentions import (
 )
 from saidwhat.records import Article, Entity, Notice, NotQuote, Quote, RawArticle
 from saidwhat.text.layout import Layout, layout
+from saidwhat.turns import apply_turns, find_turns, turn_quote
 
 if TYPE_CHECKING:
     from saidwhat.learned.clusters import Clusters
@@ -242,6 +243,10 @@ class Engine:
         records.sort(key=lambda r: r.start)
         if self.tagger is not None:
             records = self._learned(state, records, speakers)
+        if turns := find_turns(text, lay.paragraphs):
+            records = apply_turns(records, turns)
+            records += [turn_quote(text, t, state.table) for t in turns]
+            records.sort(key=lambda r: r.start)
         _renumber(records)
         article.quotes = records
         article.entities = [e for e in state.table.entities if e.mentions]
