@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from saidwhat.learned import corpus, decode, features
-from saidwhat.learned.decode import TagSpan, group_spans, spans_from_tags
+from saidwhat.learned.decode import TagSpan, fold_relatives, group_spans, spans_from_tags
 from saidwhat.learned.features import TokenTable
 from saidwhat.learned.tagger import Calibration, Tagged, Tagger, model_dir, quote_from_group
 from saidwhat.learned.train import Prepared, fit_calibration, learn_cue_words, train_model
@@ -78,6 +78,30 @@ def test_a_source_inside_the_content_belongs_to_a_nested_attribution() -> None:
     ]
     (group,) = group_spans(spans, heads, [0] * 6)
     assert group.cue is not None and group.source is None
+
+
+def test_a_contact_clause_in_a_content_is_folded_into_it() -> None:
+    # Clinton cited [remarks] Trump had made [about Machado]: one content of "cited"
+    words = ["clinton", "cited", "remarks", "trump", "had", "made", "about", "machado"]
+    heads = [1, 1, 1, 5, 5, 2, 5, 6]
+    deps = ["nsubj", "ROOT", "dobj", "nsubj", "aux", "relcl", "prep", "pobj"]
+    tags = ["B-SRC", "B-CUE", "B-CON", "B-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON"]
+    spans = fold_relatives(spans_from_tags(tags), heads, deps, words)
+    assert [(s.role, s.first, s.last) for s in spans] == [
+        ("SRC", 0, 0),
+        ("CUE", 1, 1),
+        ("CON", 2, 7),
+    ]
+
+
+def test_a_relative_clause_with_its_pronoun_stays_an_attribution() -> None:
+    # Clinton cited [remarks], which Trump had made [about Machado]
+    words = ["clinton", "cited", "remarks", "which", "trump", "had", "made", "about", "machado"]
+    heads = [1, 1, 1, 6, 6, 6, 2, 6, 7]
+    deps = ["nsubj", "ROOT", "dobj", "dobj", "nsubj", "aux", "relcl", "prep", "pobj"]
+    tags = ["B-SRC", "B-CUE", "B-CON", "O", "B-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON"]
+    spans = fold_relatives(spans_from_tags(tags), heads, deps, words)
+    assert len(spans) == 6
 
 
 def test_group_split_quotation_joins_both_parts() -> None:

@@ -166,6 +166,48 @@ def _inside(span: TagSpan, cue: TagSpan, contents: Sequence[TagSpan]) -> bool:
     return lo <= span.first and span.last <= hi and not lo <= cue.first <= hi
 
 
+RELATIVE_DEPS = frozenset({"relcl", "acl"})
+"""Dependency labels of a verb that modifies a noun ("remarks [Trump had made]")."""
+_RELATIVE_WORDS = frozenset({"who", "whom", "whose", "which", "that", ",", "--", "—", "–", "("})
+
+
+def fold_relatives(
+    spans: Sequence[TagSpan], heads: Sequence[int], deps: Sequence[str], words: Sequence[str]
+) -> list[TagSpan]:
+    """Spans with every contact clause tagged as an attribution inside a content folded back into
+    that content: in "cited [disparaging remarks] Trump had made [about Machado]" the tagger's
+    source "Trump" and cue "had made" modify "remarks", so the two contents and all between them
+    are one content of "cited". Only a cue whose verb hangs off the content right before it, with
+    at most a source between and no relative word or comma (``words``: lower-case token texts),
+    is folded: "Trump, who says [he is honored]" is an attribution of its own. Without labels
+    (``deps`` shorter than ``heads``) nothing is folded."""
+    out = sorted(spans, key=lambda s: s.first)
+    if len(deps) < len(heads) or len(words) < len(heads):
+        return out
+    k = 0
+    while k < len(out):
+        cue = out[k]
+        root = span_root(cue, heads) if cue.role == "CUE" else -1
+        if root < 0 or deps[root] not in RELATIVE_DEPS:
+            k += 1
+            continue
+        j = k - 1
+        while j >= 0 and out[j].role == "SRC":
+            j -= 1
+        if j < 0 or out[j].role != "CON" or heads[root] not in out[j].tokens or k - j > 2:
+            k += 1
+            continue
+        if any(words[i] in _RELATIVE_WORDS for i in range(out[j].last + 1, cue.first)):
+            k += 1
+            continue
+        last = k + 1 if k + 1 < len(out) and out[k + 1].role == "CON" else k
+        first, end = out[j].first, out[last].last
+        merged = TagSpan("CON", first, end, list(range(first, end + 1)))
+        out[j : last + 1] = [merged]
+        k = j + 1
+    return out
+
+
 def group_spans(
     spans: Sequence[TagSpan],
     heads: Sequence[int],

@@ -32,7 +32,13 @@ from typing import Any, cast
 import pycrfsuite  # type: ignore[import-untyped]
 
 from saidwhat.evaluate.metrics import quote_kind
-from saidwhat.learned.decode import Group, TagSpan, group_spans, spans_from_tags
+from saidwhat.learned.decode import (
+    Group,
+    TagSpan,
+    fold_relatives,
+    group_spans,
+    spans_from_tags,
+)
 from saidwhat.learned.features import TokenTable, table_from_chunk
 from saidwhat.mentions import Chunk
 from saidwhat.records import Quote, QuoteKind
@@ -141,6 +147,8 @@ class Tagger:
         spans: list[TagSpan] = []
         for seq in table.sequences:
             spans.extend(spans_from_tags([tagged.tags[i] for i in seq], seq))
+        words = [table.text[a:b].lower() for a, b in zip(table.starts, table.ends, strict=True)]
+        spans = fold_relatives(spans, table.heads, table.deps, words)
         return group_spans(spans, table.heads, table.sents, table.paras, table.opening)
 
     def quotes_from(self, tagged: Tagged, rule_quotes: Sequence[Quote]) -> list[Quote]:
