@@ -265,12 +265,13 @@ def test_quote_mark_subset() -> None:
         quote("win", kind="nested"),
         quote("Intro line", kind=None),
         quote("a joke", kind=None),
+        quote("Later he said", kind="direct"),  # direct without a mark: a transcript turn
     )
     _, sys_kept = apply_subset(gold, system, "quote-mark")
     assert [q["text"] for q in sys_kept["a1"]["quotes"]] == ["We will win this", "a joke"]
     assert filter_records(gold, side="gold", subset="all") == gold
     only_direct = filter_records(system, side="system", subset="all", kinds={"direct"})
-    assert len(only_direct["a1"]["quotes"]) == 1
+    assert len(only_direct["a1"]["quotes"]) == 2
     with pytest.raises(ValueError):
         filter_records(gold, side="gold", subset="nope")  # type: ignore[arg-type]
 

@@ -123,6 +123,27 @@ def first_cue(frame: list[Token], reverse: bool = False) -> CueHit | None:
     return None
 
 
+GOVERNING_STEPS = 6
+"""Head steps from a quotation's first word up to the cue that governs it."""
+
+
+def governing_cue(open_tok: Token | None, frame: list[Token]) -> CueHit | None:
+    """The cue in ``frame`` that the quotation hangs from in the parse: in "She says Banerjee's
+    posts accusing the port are “lies”" the quote's words climb to "are", then "says"; the nearer
+    "accusing" only describes the posts. ``open_tok``: the token before the opening mark."""
+    if open_tok is None or open_tok.i + 2 >= len(open_tok.doc):
+        return None
+    inside = {t.i for t in frame}
+    tok = open_tok.doc[open_tok.i + 2]
+    for _ in range(GOVERNING_STEPS):
+        if tok.head.i == tok.i:
+            return None
+        tok = tok.head
+        if tok.i in inside and (hit := cue_at(tok, SPEECH)) is not None:
+            return hit
+    return None
+
+
 def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
     """The speaker token of a cue: the verb's subject, the object of 'according to', or the noun
     after an inverted 'said'."""
@@ -203,7 +224,7 @@ def find_frame(
     after = after_frame(close_tok, hi, ch, blocked)
     before = before_frame(open_tok, lo, ch, blocked)
     after_hit = first_cue(after)
-    before_hit = first_cue(before, reverse=True)
+    before_hit = governing_cue(open_tok, before) or first_cue(before, reverse=True)
     ends_open = close is not None and content_end_char(text, close) in ",?!—–-"
     if (
         after_hit is not None

@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=SUBSETS,
         default="all",
         help="quote-mark: only quotations opening with a quote mark (gold), direct quotes "
-        "(system); all: every quotation (default)",
+        "opening with one (system); all: every quotation (default)",
     )
     parser.add_argument("--limit", type=_positive, metavar="N", help="score the first N articles")
     parser.add_argument("--json", action="store_true", help="print one JSON object")

@@ -498,8 +498,9 @@ def keep_quote(quote: Quote, text: str, *, side: Side, subset: Subset) -> bool:
 
     ``"all"`` keeps everything. ``"quote-mark"``, quotations that open with a quote mark: a gold
     quote is kept when its content opens with a quote mark (:func:`opens_with_quote_mark`) and its
-    kind is not "nested"; a system quote when its kind is "direct" (or, when it has no kind, by the
-    gold rule). A saidwhat "partial" quote is embedded in narrative ("called it “a joke”"): in
+    kind is not "nested"; a system quote when its kind is "direct" and it opens with a quote mark
+    too (a transcript turn, "PENCE: …", is direct without one), or, when it has no kind, by the
+    gold rule. A saidwhat "partial" quote is embedded in narrative ("called it “a joke”"): in
     PolNeAR's convention its attribution's content starts with that narrative, not with the mark.
     """
     if subset == "all":
@@ -507,9 +508,10 @@ def keep_quote(quote: Quote, text: str, *, side: Side, subset: Subset) -> bool:
     if subset != "quote-mark":
         raise ValueError(f"unknown subset {subset!r} (known: {', '.join(SUBSETS)})")
     kind = quote.get("kind")
+    opens = opens_with_quote_mark(text, quote_spans(quote))
     if side == "system" and kind:
-        return bool(kind == "direct")
-    return bool(kind != "nested" and opens_with_quote_mark(text, quote_spans(quote)))
+        return bool(kind == "direct" and opens)
+    return bool(kind != "nested" and opens)
 
 
 def filter_records(
