@@ -220,7 +220,7 @@ def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
         text,
         "name",
         sent=ch.sent_index(first),
-        label=ch.label_at(start, end),
+        label=ch.label_at(start, end) or ("GPE" if _of_org_word(root) else None),
         words=name_words(text),
         subject=_is_subject(root),
         in_quote=ch.in_quote(first),
@@ -241,13 +241,24 @@ def _titlecase(first: Token, last: Token) -> bool:
 
 
 def _is_subject(root: Token) -> bool:
-    """A clause subject on its own (not one of "A and B"), or the apposition of one
-    ("Her brother, Tomas Olafsson, was blunter")."""
+    """A clause subject on its own (not one of "A and B"), the apposition of one ("Her brother,
+    Tomas Olafsson, was blunter"), or the name in an organisation word's "of" ("The city of
+    Marlow is suing")."""
     if any(c.dep_ == "conj" for c in root.children):
         return False
     if root.dep_ == "appos":
         return root.head.dep_ in SUBJECT_DEPS
+    if _of_org_word(root):  # "The city of Marlow is suing"
+        return root.head.head.dep_ in SUBJECT_DEPS
     return root.dep_ in SUBJECT_DEPS
+
+
+def _of_org_word(root: Token) -> bool:
+    """Whether a name is the "of" object of an organisation word: "the city of Marlow" (the city
+    government, an organisation whether or not the parser labelled the name)."""
+    if root.dep_ != "pobj" or root.head.lower_ != "of":
+        return False
+    return root.head.head.lower_ in word_set("org_words.txt")
 
 
 def iter_names(ch: Chunk) -> Iterator[Mention]:
