@@ -415,10 +415,15 @@ class EntityTable:
             return Resolution(None, _description_name(m.text), "speaker:description-org", 0.4)
         if not _definite(m.text):  # "a young woman": someone new
             return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+        gender = gendered_nouns().get(head)  # "the businessman" is not the last speaker, Mrs. X
+
+        def fits(i: _Info) -> bool:
+            return _person_like(i) and not (gender and i.gender and i.gender != gender)
+
         last = self._info_of(last_speaker)
-        if last is not None and _person_like(last):
+        if last is not None and fits(last):
             return self._learn(last, None, "speaker:description-last-speaker", 0.7, m)
-        info = self._salient(m, _person_like)
+        info = self._salient(m, fits, gender)
         if info is not None:
             return self._learn(info, None, "speaker:description-salience", 0.6, m)
         return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
