@@ -9,7 +9,7 @@ import pytest
 
 from saidwhat.learned import corpus, decode, features
 from saidwhat.learned.decode import TagSpan, fold_relatives, group_spans, spans_from_tags
-from saidwhat.learned.features import TokenTable
+from saidwhat.learned.features import TokenTable, _governing_verbs
 from saidwhat.learned.tagger import Calibration, Tagged, Tagger, model_dir, quote_from_group
 from saidwhat.learned.train import Prepared, fit_calibration, learn_cue_words, train_model
 from saidwhat.records import Quote
@@ -102,6 +102,17 @@ def test_a_relative_clause_with_its_pronoun_stays_an_attribution() -> None:
     tags = ["B-SRC", "B-CUE", "B-CON", "O", "B-SRC", "B-CUE", "I-CUE", "B-CON", "I-CON"]
     spans = fold_relatives(spans_from_tags(tags), heads, deps, words)
     assert len(spans) == 6
+
+
+def test_governing_verb_of_each_token() -> None:
+    # The group backed the senator 's bid .
+    heads = [1, 2, 2, 4, 6, 4, 2, 2]
+    tags = ["DT", "NN", "VBD", "DT", "NN", "POS", "NN", "."]
+    deps = ["det", "nsubj", "ROOT", "det", "poss", "case", "dobj", "punct"]
+    gov = _governing_verbs(heads, tags, deps)
+    assert gov[0] == (2, "nsubj")  # "The" sits in the subject of "backed"
+    assert gov[3] == (2, "dobj")  # "the" (senator) sits in its object, three steps down
+    assert gov[2] is None  # the root verb has no verb above it
 
 
 def test_group_split_quotation_joins_both_parts() -> None:

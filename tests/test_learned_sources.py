@@ -134,3 +134,15 @@ def test_the_city_of_a_named_place_is_that_place() -> None:
     city = next(t for t in ch.doc if t.text == "city")
     place = _place_of(city)
     assert place is not None and place.text == "Elden"
+
+
+def test_a_cue_subject_inside_the_content_is_no_source() -> None:
+    # "Ada Marsh is supported by …": PolNeAR's content is the subject itself, reported on
+    text = "Ada Marsh is supported by the ferry workers."
+    ch = _chunk(text)
+    table = EntityTable()
+    for m in iter_names(ch):
+        table.observe(m)
+    q = _quote(text, "Ada Marsh", "is supported")
+    resolve_sources([ch], table, [q], [], extents=True)
+    assert q.speaker_spans == [] and "source:cue-subject" not in q.evidence

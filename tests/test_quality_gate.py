@@ -24,12 +24,12 @@ POLNEAR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "poln
 FLOORS: dict[str, dict[str, float]] = {
     "quote-mark": {"detect@0.8": 0.90, "detect@0.3": 0.915, "exact": 0.855},
     "all": {
-        "detect@0.8": 0.735,
-        "span_exact_content": 0.62,
-        "span_exact_source": 0.725,
-        "span_exact_cue": 0.685,
+        "detect@0.8": 0.74,
+        "span_exact_content": 0.625,
+        "span_exact_source": 0.735,
+        "span_exact_cue": 0.69,
     },
-    "named": {"who_said_what@0.3": 0.615, "speaker_acc@0.3": 0.835},
+    "named": {"who_said_what@0.3": 0.635, "speaker_acc@0.3": 0.85},
 }
 
 

@@ -54,7 +54,10 @@ def resolve_sources(
             head = _cue_subject(head)
             if head is None:
                 continue
-            q.speaker_spans = [_subject_span(chunks[i], head, extents)]
+            span = _subject_span(chunks[i], head, extents)
+            if any(a < span[1] and span[0] < b for a, b in q.spans):
+                continue  # "Donald Trump [is supported] by …": the subject is what is reported on
+            q.speaker_spans = [span]
             q.evidence.append("source:cue-subject")
         if head is None:
             continue
