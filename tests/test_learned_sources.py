@@ -146,3 +146,21 @@ def test_a_cue_subject_inside_the_content_is_no_source() -> None:
     q = _quote(text, "Ada Marsh", "is supported")
     resolve_sources([ch], table, [q], [], extents=True)
     assert q.speaker_spans == [] and "source:cue-subject" not in q.evidence
+
+
+@pytest.mark.parametrize(
+    ("evidence", "widened"),
+    [
+        (["indirect:ccomp", "speaker:name"], True),
+        (["indirect:ccomp", "speaker:name", "source:crf"], False),  # the tagger's extent stays
+    ],
+)
+def test_a_rule_source_takes_the_speakers_whole_phrase(evidence: list[str], widened: bool) -> None:
+    from saidwhat.learned.sources import widen_rule_sources
+
+    text = "Marsh, the former harbour master, said the pier was unsafe."
+    q = _quote(text, "the pier was unsafe", "said", "Marsh")
+    q.evidence = list(evidence)
+    widen_rule_sources([_chunk(text)], [q])
+    phrase = "Marsh, the former harbour master" if widened else "Marsh"
+    assert q.speaker_spans == [(0, len(phrase))]

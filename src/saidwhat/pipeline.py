@@ -261,6 +261,7 @@ class Engine:
             reports_proposition,
             reports_topic,
             resolve_sources,
+            widen_rule_sources,
         )
         from saidwhat.learned.tagger import combine
 
@@ -277,7 +278,10 @@ class Engine:
                 cue_without_time(state.text, q)
         extents = self.scope == "attributions"
         resolve_sources(state.chunks, state.table, learned, speakers, extents=extents)
-        return combine(rules, learned, extents=extents)
+        combined = combine(rules, learned, extents=extents)
+        if extents:
+            widen_rule_sources(state.chunks, combined)
+        return combined
 
     def _keep_quotations(self, article: Article, found: marks.MarkResult) -> set[int]:
         """Indexes of the real quotations; titles, nicknames and scare quotes go to ``not_quotes``

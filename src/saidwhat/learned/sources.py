@@ -70,6 +70,35 @@ def resolve_sources(
         q.evidence.append(res.evidence)
 
 
+_NARROW = frozenset({"source:crf", "cue:dash", "headline-colon"})
+"""Evidence of a speaker span that stays as it is: lent by the tagger, or a byline or headline
+name whose parse subtree runs into the quote."""
+
+
+def widen_rule_sources(chunks: Sequence[Chunk], quotes: Sequence[Quote]) -> None:
+    """PolNeAR's source extent for the rules' own speaker spans: the speaker's whole phrase
+    ("Clinton, the former secretary of State"; "conservative talk radio host Rush Limbaugh")
+    where the rules marked the name alone. Pronouns, possessors, nested quotations, bylines,
+    headlines and sources the tagger lent (evidence ``source:crf``) or found keep their span."""
+    bases = [ch.base for ch in chunks]
+    for q in quotes:
+        if not q.speaker_spans or q.kind == "nested" or q.evidence[:1] == ["crf"]:
+            continue
+        if _NARROW.intersection(q.evidence) or any("person" in e for e in q.evidence):
+            continue
+        start, end = q.speaker_spans[0]
+        i = bisect_right(bases, start) - 1
+        head = _head(chunks[i], start, end) if i >= 0 else None
+        if head is None or head.tag_ in _NOT_NAMES or head.dep_ == "poss":
+            continue
+        last = head.right_edge
+        while last.i > head.i and last.is_punct:  # "Marsh, the harbour master[,] said"
+            last = last.doc[last.i - 1]
+        wide = (chunks[i].start(head.left_edge), chunks[i].end(last))
+        if not any(a < wide[1] and wide[0] < b for a, b in q.spans):
+            q.speaker_spans = [wide]
+
+
 def _subject_span(ch: Chunk, head: Token, extents: bool) -> tuple[int, int]:
     if extents and head.tag_ not in ("WP", "WDT"):
         return ch.start(head.left_edge), ch.end(head.right_edge)

@@ -330,6 +330,7 @@ def _lend_spans(learned: Quote, rule: Quote, extents: bool) -> None:
     src, cue = learned.speaker_spans, learned.cue_spans
     if src and (not rule.speaker_spans or (extents and _overlaps(src[0], rule.speaker_spans))):
         rule.speaker_spans, lent = list(src), True
+        rule.evidence.append("source:crf")
         if rule.speaker is None and learned.speaker is not None:  # the rules found nobody
             rule.speaker, rule.speaker_id = learned.speaker, learned.speaker_id
             rule.evidence += [e for e in learned.evidence if e.startswith("speaker:")]
