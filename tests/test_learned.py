@@ -407,3 +407,17 @@ def test_scoring_the_tagger_alone_gives_the_engine_its_word_classes() -> None:
     engine = corpus.CapturingEngine()
     system_records([], tagger, engine)
     assert (engine.clusters is not None) == bool(tagger.meta.get("clusters"))
+
+
+def test_the_rules_according_to_frame_wins_over_a_cue_inside_its_content() -> None:
+    from saidwhat.learned.tagger import combine
+
+    # According to Gil, the last time the authority imposed restrictions, residents cut use.
+    rule = Quote("R1", [(17, 95)], "", "indirect", cue="According to")
+    rule.cue_spans, rule.speaker_spans = [(0, 12)], [(13, 16)]
+    learned = Quote("L1", [(67, 95)], "", "indirect", cue="imposed")
+    learned.cue_spans, learned.speaker_spans = [(52, 59)], [(13, 46)]  # "Gil, the last … authority"
+    assert combine([rule], [learned]) == [rule]
+    elsewhere = Quote("L2", [(67, 95)], "", "indirect", cue="said")
+    elsewhere.cue_spans, elsewhere.speaker_spans = [(100, 104)], [(13, 46)]
+    assert combine([rule], [elsewhere]) == [elsewhere]

@@ -242,7 +242,8 @@ class Engine:
         records += indirect.find(state.chunks, state.table, ranges, speakers)
         records.sort(key=lambda r: r.start)
         if self.tagger is not None:
-            records = self._learned(state, records, speakers)
+            names = [(n.start, n.end) for n in article.not_quotes if n.reason in _NAMED]
+            records = self._learned(state, records, speakers, names)
         if turns := find_turns(text, lay.paragraphs):
             records = apply_turns(records, turns)
             records += [turn_quote(text, t, state.table) for t in turns]
@@ -253,9 +254,14 @@ class Engine:
         return article
 
     def _learned(
-        self, state: _State, rules: list[Quote], speakers: list[tuple[int, Entity]]
+        self,
+        state: _State,
+        rules: list[Quote],
+        speakers: list[tuple[int, Entity]],
+        names: list[tuple[int, int]],
     ) -> list[Quote]:
-        """The tagger's attributions with their sources resolved, combined with the rules'."""
+        """The tagger's attributions with their sources resolved, combined with the rules'.
+        ``names``: offsets of the titles and nicknames in quote marks (not quotations)."""
         from saidwhat.learned.sources import (
             cue_without_time,
             reports_proposition,
@@ -268,11 +274,12 @@ class Engine:
         assert self.tagger is not None
         learned = self.tagger.attributions(state.chunks, rules)
         if self.scope == "statements":
+            quoted = [r for r in rules if r.kind in ("direct", "partial")]
             learned = [
                 q
                 for q in learned
                 if not reports_topic(state.text, q)
-                and (q.kind != "indirect" or reports_proposition(state.chunks, q))
+                and (_quotes_someone(q, quoted, names) or reports_proposition(state.chunks, q))
             ]
             for q in learned:
                 cue_without_time(state.text, q)
@@ -598,6 +605,21 @@ def _slim(doc: Doc, clusters: Clusters | None = None) -> Doc:
         doc.user_data["clusters"] = clusters.assign(doc.tensor)
     doc.tensor = numpy.zeros((0,), dtype="float32")
     return doc
+
+
+_NAMED = frozenset({"title of a work", "nickname"})
+"""Not-quote reasons of strings that name something (notquotes.classify)."""
+
+
+def _quotes_someone(q: Quote, quoted: list[Quote], names: list[tuple[int, int]]) -> bool:
+    """Whether a learned attribution quotes someone: it has quote marks, and they are not only
+    those of a title or nickname (``names``: offsets of such not-quotes) in a report like "open
+    their season with “The Glass Orchard,” a new play", which is indirect like any other."""
+    if q.kind == "indirect":
+        return False
+    if any(a < d and c < b for a, b in q.spans for r in quoted for c, d in r.spans):
+        return True
+    return not any(a < d and c < b for a, b in q.spans for c, d in names)
 
 
 def _own(notices: list[Notice], record_id: str) -> list[Notice]:

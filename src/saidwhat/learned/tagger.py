@@ -299,7 +299,12 @@ def combine(
     marked = [q for q in kept if q.kind != "nested"]
     out = list(kept)
     index = _SpanIndex(marked)
+    indirect = [q for q in rule_quotes if q.kind == "indirect"]
     for lq in learned:
+        framed = _reframed(lq, indirect)
+        if framed is not None:  # the rules' reading of the same words wins
+            out.append(framed)
+            continue
         over = [marked[k] for k in index.hits(lq.spans)]
         if not over:
             if lq.cue_spans or lq.speaker_spans:
@@ -318,6 +323,24 @@ def combine(
             reached = max(reached, r.end)
     out.sort(key=lambda q: q.start)
     return out
+
+
+def _reframed(learned: Quote, indirect: Sequence[Quote]) -> Quote | None:
+    """The rules' "according to X, CLAUSE" whose source the tagger's source overlaps while the
+    tagger's cue lies inside the rules' content: in "According to Gil, the last time the authority
+    imposed restrictions, residents cut …" the tagger read "imposed" as the cue of "Gil, the last
+    time the authority"; the rules' "according to Gil" frame is the consistent reading."""
+    if not learned.cue_spans or not learned.speaker_spans:
+        return None
+    cue, src = learned.cue_spans[0], learned.speaker_spans[0]
+    for r in indirect:
+        if not (r.cue or "").lower().startswith("according to"):
+            continue
+        if not r.speaker_spans or not _overlaps(src, r.speaker_spans):
+            continue
+        if any(a <= cue[0] and cue[1] <= b for a, b in r.spans):
+            return r
+    return None
 
 
 def _lend_spans(learned: Quote, rule: Quote, extents: bool) -> None:
