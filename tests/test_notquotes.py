@@ -31,6 +31,8 @@ def quote_of(text: str, inner: str) -> QuotedSpan:
                      TITLE, id="titled-lower-case"),
         pytest.param("The band’s “Paper Moons” tour ended.", "Paper Moons", TITLE,
                      id="curly-possessive"),
+        pytest.param("Her Second Album: “Paper Moons Rising.”", "Paper Moons Rising.", TITLE,
+                     id="title-case-after-colon"),
         pytest.param("a man known as “Shorty” ran the shop", "Shorty", NICKNAME, id="known-as"),
         pytest.param("the boxer nicknamed “Iron Hands” won", "Iron Hands", NICKNAME,
                      id="nicknamed"),
@@ -65,6 +67,8 @@ def test_not_quotations(text: str, inner: str, reason: str) -> None:
                      "Yes We Did It Again Today And We Will Do It Again,", id="nine-words"),
         pytest.param("Ada said it's “Fine” now", "Fine", id="contraction-not-possessive"),
         pytest.param("“Is it over?” Bo asked.", "Is it over?", id="question"),
+        pytest.param("Ostrova Slams Board: ‘You Should Resign Today.’", "You Should Resign Today.",
+                     id="headline-quote-after-colon"),
     ],
 )  # fmt: skip
 def test_quotations(text: str, inner: str) -> None:

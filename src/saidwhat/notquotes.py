@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from saidwhat.lexicons import pronouns
 from saidwhat.marks import QuotedSpan
 
 TITLE = "title of a work"
@@ -68,6 +69,8 @@ class _Around:
     right: str
     """Text after the closing mark, on the same line."""
     cue_nearby: bool
+    colon: bool = False
+    """Whether the opening mark follows a colon ("Ostrova: ‘We Cannot Wait’")."""
 
     def before_tokens(self, n: int) -> list[str]:
         """The last ``n`` words before the string, lower-case, edge punctuation stripped."""
@@ -107,11 +110,12 @@ def _around(text: str, q: QuotedSpan) -> _Around | None:
         return None
     start, end = q.spans[0]
     content = text[start:end].strip()
-    left = text[max(0, q.open - _CONTEXT) : q.open]
-    left = left.rsplit("\n", 1)[-1].rstrip().rstrip(",:—–").rstrip()
+    left = text[max(0, q.open - _CONTEXT) : q.open].rsplit("\n", 1)[-1].rstrip()
+    colon = left.endswith(":")
+    left = left.rstrip(",:—–").rstrip()
     after = (q.close + len(q.close_char or " ")) if q.close is not None else end
     right = text[after : after + _CONTEXT].split("\n", 1)[0]
-    return _Around(content, content.split(), left, right, cue_nearby=False)
+    return _Around(content, content.split(), left, right, cue_nearby=False, colon=colon)
 
 
 def _sentence_like(content: str) -> bool:
@@ -270,7 +274,11 @@ def _lower_case_rule(a: _Around) -> str | None:
 
 
 def _plain_title_rule(a: _Around) -> str | None:
-    """Several Title Case words with no speech cue nearby read as a title."""
+    """Several Title Case words with no speech cue nearby read as a title, unless they follow a
+    colon and open with a pronoun: a headline's quotation ("Ostrova Slams Board: ‘You Should
+    Resign’")."""
+    if a.colon and _core(a.words[0]).lower() in pronouns():
+        return None
     if len(a.words) >= 2 and _title_case(a.words) and not a.cue_nearby and not _exclaims(a.content):
         return TITLE
     return None
