@@ -77,3 +77,10 @@ def test_apply_turns_drops_what_the_turn_replaces_and_keeps_nested_attributions(
     outside = _quote([(120, 140)])
     kept = apply_turns([across, no_cue, same, nested, outside], [turn])
     assert kept == [nested, outside]
+
+
+def test_questions_and_answers_count_only_together() -> None:
+    interview = "Intro.\n\nQ: Why now?\n\nA: Because the bids were high.\n\nQ: And next?\n\nA: May."
+    assert [lab for lab, _ in _turns(interview)] == ["Q", "A", "Q", "A"]
+    answers_alone = "Intro.\n\nA: Because.\n\nA: May."
+    assert _turns(answers_alone) == []

@@ -278,6 +278,22 @@ class EntityTable:
         name = " and ".join(i.entity.name for i in members)
         return self._new(name, "GROUP", plural=True, members=ids)
 
+    def most_named_person(self, pos: int) -> Entity | None:
+        """The person named most often before ``pos`` (the more recent on a tie), or None: the
+        subject of a printed interview. A person is typed so, or person-like with a known given
+        name."""
+        best: tuple[int, int] | None = None
+        found: Entity | None = None
+        for info in self._infos:
+            before = [p for p in info.before(pos) if not p[3]]
+            person = info.entity.type == "PERSON" or (_person_like(info) and info.gender)
+            if not person or info.plural or not before:
+                continue
+            key = (len(before), before[-1][0])
+            if best is None or key > best:
+                best, found = key, info.entity
+        return found
+
     def _info_of(self, entity: Entity | None) -> _Info | None:
         if entity is None:
             return None

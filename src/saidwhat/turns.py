@@ -4,12 +4,15 @@ print interviews and debates ("PENCE: Well, look, …", "SEN. WARREN: …").
 A turn is a direct quotation whose source is the label and whose cue is the colon. The label must
 be written in capitals, so that "Update: …" or a headline's "Obama on Climate: …" is not read as
 one, and an article must have at least :data:`MIN_TURNS` labelled paragraphs, so that a stray
-"WASHINGTON: …" dateline is not either. Labels that name no speaker ("NOTE", "UPDATE") are listed
-in ``data/turn_labels.txt``. A paragraph without a label continues the turn before it when another
-turn follows (the transcript goes on); a bracketed stage note ("(CROSSTALK)") ends a turn. After the
-last turn nothing continues it, since where a transcript ends is not marked.
+"WASHINGTON: …" dateline is not either. A printed interview's "Q:" and "A:" count when both
+occur: the question is the interviewer's, the answer is given to the person the article names
+most. Labels that name no speaker ("NOTE", "UPDATE") are listed in ``data/turn_labels.txt``. A
+paragraph without a label continues the turn before it when another turn follows (the transcript
+goes on); a bracketed stage note ("(CROSSTALK)") ends a turn. After the last turn nothing
+continues it, since where a transcript ends is not marked.
 
-The module reads text only; :func:`apply_turns` puts the turns among the other quotations.
+The module reads text only, but for :func:`turn_quote`, which resolves a label through the
+article's entity table; :func:`apply_turns` removes what the turns replace.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from saidwhat.entities import EntityTable, Mention, name_words
+from saidwhat.entities import EntityTable, Mention, Resolution, name_words
 from saidwhat.lexicons import word_set
 from saidwhat.records import Offsets, Quote
 
@@ -26,6 +29,8 @@ MIN_TURNS = 2
 MAX_LABEL_WORDS = 4
 """Words a speaker label may have ("FORMER SECRETARY OF STATE" is not a label, "SEN. WARREN" is)."""
 MAX_LABEL_CHARS = 40
+INTERVIEW = ("Q", "A")
+"""The question and answer labels of a printed interview (read only when both occur)."""
 _OPENING = "\"'“‘«"
 _CLOSING = "\"'”’»"
 _STAGE = ("(", "[")
@@ -45,6 +50,9 @@ def find_turns(text: str, paragraphs: Sequence[Offsets]) -> list[Turn]:
     """The transcript turns among ``paragraphs`` (offsets into ``text``), in order."""
     labelled = [(k, _label(text, p)) for k, p in enumerate(paragraphs)]
     starts = [(k, lab) for k, lab in labelled if lab is not None]
+    letters = {text[lab[0][0] : lab[0][1]] for _, lab in starts if lab[0][1] - lab[0][0] == 1}
+    if letters != set(INTERVIEW):  # "Q:" and "A:" count only together
+        starts = [(k, lab) for k, lab in starts if lab[0][1] - lab[0][0] > 1]
     if len(starts) < MIN_TURNS:
         return []
     turns: list[Turn] = []
@@ -74,7 +82,7 @@ def _label(text: str, para: Offsets) -> tuple[Offsets, Offsets] | None:
     words = label.split()
     if not 1 <= len(words) <= MAX_LABEL_WORDS or not label.isupper():
         return None
-    if not any(sum(c.isalpha() for c in w) >= 2 for w in words):  # "Q:", "A:" name nobody
+    if label not in INTERVIEW and not any(sum(c.isalpha() for c in w) >= 2 for w in words):
         return None
     if label.lower() in word_set("turn_labels.txt") or any(c.isdigit() for c in label):
         return None
@@ -130,9 +138,11 @@ def turn_quote(text: str, turn: Turn, table: EntityTable) -> Quote:
     """The quotation record of a turn, its label resolved like a name written in the text ("PENCE"
     → "Mike Pence" when the article named him)."""
     a, b = turn.label
-    name = label_name(text[a:b])
-    mention = Mention(a, b, name, "name", words=name_words(name))
-    res = table.resolve(mention)
+    if text[a:b] in INTERVIEW:
+        res = _interview_side(text[a:b], a, table)
+    else:
+        name = label_name(text[a:b])
+        res = table.resolve(Mention(a, b, name, "name", words=name_words(name)))
     content = " ".join(text[s:e] for s, e in turn.spans)
     return Quote(
         id=f"T{turn.spans[0][0]}",
@@ -147,3 +157,14 @@ def turn_quote(text: str, turn: Turn, table: EntityTable) -> Quote:
         confidence=round(0.9 * res.confidence, 3),
         evidence=["transcript-turn", res.evidence],
     )
+
+
+def _interview_side(letter: str, pos: int, table: EntityTable) -> Resolution:
+    """Who speaks in a printed interview: the interviewer ("Q", unnamed) or the interviewee
+    ("A"), taken to be the person the article has named most often so far."""
+    if letter == "Q":
+        return Resolution(None, None, "speaker:interviewer", 0.3)
+    person = table.most_named_person(pos)
+    if person is None:
+        return Resolution(None, None, "speaker:interviewee-unresolved", 0.2)
+    return Resolution(person, person.name, "speaker:interviewee-salience", 0.6)
