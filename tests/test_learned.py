@@ -9,7 +9,7 @@ import pytest
 
 from saidwhat.learned import corpus, decode, features
 from saidwhat.learned.decode import TagSpan, fold_relatives, group_spans, spans_from_tags
-from saidwhat.learned.features import TokenTable, _governing_verbs
+from saidwhat.learned.features import TokenTable, _branches, _governing_verbs
 from saidwhat.learned.tagger import Calibration, Tagged, Tagger, model_dir, quote_from_group
 from saidwhat.learned.train import Prepared, fit_calibration, learn_cue_words, train_model
 from saidwhat.records import Quote
@@ -113,6 +113,8 @@ def test_governing_verb_of_each_token() -> None:
     assert gov[0] == (2, "nsubj")  # "The" sits in the subject of "backed"
     assert gov[3] == (2, "dobj")  # "the" (senator) sits in its object, three steps down
     assert gov[2] is None  # the root verb has no verb above it
+    # the branch below "backed" each token sits in: the subject "group", the object "bid"
+    assert _branches(heads, gov) == [1, 1, 2, 6, 6, 6, 6, 7]
 
 
 def test_group_split_quotation_joins_both_parts() -> None:

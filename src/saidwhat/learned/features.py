@@ -285,6 +285,20 @@ def _governing_verbs(
     return out
 
 
+def _branches(heads: list[int], gov: list[tuple[int, str] | None]) -> list[int]:
+    """Per token with a governing verb, the root of the branch below that verb it sits in (the
+    token itself otherwise): its subtree's edges are where a reported content may begin and end."""
+    out = list(range(len(heads)))
+    for i, g in enumerate(gov):
+        if g is None:
+            continue
+        child = i
+        while heads[child] != g[0] and heads[child] != child:
+            child = heads[child]
+        out[i] = child
+    return out
+
+
 def _features(
     chunk: Chunk,
     table: TokenTable,
@@ -328,6 +342,7 @@ def _features(
                     break
             child, j = j, heads[j]
     gov = _governing_verbs(heads, tags, deps)
+    gov_branch = _branches(heads, gov)
     # Sentence facts: cue positions, quote marks.
     sent_cues: dict[int, list[int]] = {}
     sent_quote: set[int] = set()
@@ -402,6 +417,13 @@ def _features(
                 verb, below = governing
                 f.append("gv=" + low[verb] + "|" + below)
                 f.append("gk=" + classes[verb] + "|" + below)
+                f.append("gc=" + (cues[verb] or "-") + "|" + below)
+                branch = gov_branch[i]
+                side = ("L" if table.lefts[branch] == i else "") + (
+                    "R" if table.rights[branch] == i else ""
+                )
+                if side:
+                    f.append("ge=" + side + "|" + below)
             if table.starts[i] in r_begin:
                 f.append("rB")
             if table.ends[i] in r_end:
