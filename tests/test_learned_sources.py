@@ -164,3 +164,17 @@ def test_a_rule_source_takes_the_speakers_whole_phrase(evidence: list[str], wide
     widen_rule_sources([_chunk(text)], [q])
     phrase = "Marsh, the former harbour master" if widened else "Marsh"
     assert q.speaker_spans == [(0, len(phrase))]
+
+
+def test_a_source_whose_root_is_no_noun_is_headed_by_its_last_name() -> None:
+    from spacy.tokens import Doc
+
+    from saidwhat.learned.sources import _nominal_head
+
+    words = ["Marlow", "police", "Chief", "Ada", "Brennan", "said", "so"]
+    tags = ["VB", "NN", "NNP", "NNP", "NNP", "VBD", "RB"]  # the parser's mistake: "Marlow" a verb
+    doc = Doc(load_model().vocab, words=words, tags=tags)
+    ch = Chunk(doc, 0, 0, [], [])
+    end = doc[4].idx + len("Brennan")
+    assert _nominal_head(ch, doc[0], 0, end).text == "Brennan"
+    assert _nominal_head(ch, doc[2], 0, end).text == "Chief"  # a noun root stays

@@ -50,6 +50,8 @@ def resolve_sources(
         if i < 0:
             continue
         head = _head(chunks[i], start, end)
+        if head is not None and q.speaker_spans:
+            head = _nominal_head(chunks[i], head, start, end)
         if head is not None and not q.speaker_spans:
             head = _cue_subject(head)
             if head is None:
@@ -243,6 +245,16 @@ def reports_proposition(chunks: Sequence[Chunk], q: Quote) -> bool:
         if root.tag_[:2] in ("VB", "MD") and any(c.dep_ in SUBJECTS for c in root.children):
             return True
     return False
+
+
+def _nominal_head(ch: Chunk, head: Token, start: int, end: int) -> Token:
+    """A source's head as a noun: when the parser made the span's root something else ("Tulsa"
+    read as a verb in "Tulsa police Chief Chuck Jordan said"), its last proper noun."""
+    if head.tag_.startswith(("NN", "PRP", "WP")):
+        return head
+    span = ch.doc.char_span(start - ch.base, end - ch.base, alignment_mode="expand")
+    names = [t for t in span or [] if t.tag_ in ("NNP", "NNPS")]
+    return names[-1] if names else head
 
 
 def _head(ch: Chunk, start: int, end: int) -> Token | None:
