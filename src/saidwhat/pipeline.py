@@ -244,6 +244,7 @@ class Engine:
         if self.tagger is not None:
             names = [(n.start, n.end) for n in article.not_quotes if n.reason in _NAMED]
             records = self._learned(state, records, speakers, names)
+            _resolve_it_again(state, records)
         if turns := find_turns(text, lay.paragraphs):
             records = apply_turns(records, turns)
             records += [turn_quote(text, t, state.table) for t in turns]
@@ -605,6 +606,30 @@ def _slim(doc: Doc, clusters: Clusters | None = None) -> Doc:
         doc.user_data["clusters"] = clusters.assign(doc.tensor)
     doc.tensor = numpy.zeros((0,), dtype="float32")
     return doc
+
+
+def _resolve_it_again(state: _State, records: list[Quote]) -> None:
+    """Resolve once more the speakers "it" that named nobody: the rules resolve their quotes
+    before the tagger's sources are known, and "Ostrova’s campaign is defending … It’s denouncing
+    …" needs the campaign, which only a learned source puts in the entity table."""
+    for rec in records:
+        if rec.speaker is not None or len(rec.speaker_spans) != 1:
+            continue
+        if "speaker:pronoun-unresolved" not in rec.evidence:
+            continue
+        start, end = rec.speaker_spans[0]
+        if state.text[start:end].lower() != "it":
+            continue
+        ch = next((c for c in state.chunks if c.base <= start < c.base + len(c.text)), None)
+        span = ch.doc.char_span(start - ch.base, end - ch.base) if ch is not None else None
+        if ch is None or span is None or len(span) != 1:
+            continue
+        res = state.table.resolve(speaker_mention(ch, span[0]))
+        if res.entity is not None:
+            rec.speaker, rec.speaker_id = res.name, res.entity.id
+            k = rec.evidence.index("speaker:pronoun-unresolved")
+            rec.evidence[k] = res.evidence + "-after-sources"
+            rec.confidence = res.confidence
 
 
 _NAMED = frozenset({"title of a work", "nickname"})
