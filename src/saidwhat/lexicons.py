@@ -69,3 +69,17 @@ def gendered_nouns() -> dict[str, str]:
         noun, _, gender = line.partition("\t")
         out[noun.strip()] = gender.strip()
     return out
+
+
+@cache
+def outlet_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words of news outlets' names and the nouns that describe an outlet
+    (``data/outlet_words.txt``, sections ``[names]`` and ``[nouns]``)."""
+    sections: dict[str, set[str]] = {"names": set(), "nouns": set()}
+    current = "names"
+    for line in data_lines("outlet_words.txt"):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        sections[current].add(line.lower())
+    return frozenset(sections["names"]), frozenset(sections["nouns"])
