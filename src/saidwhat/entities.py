@@ -17,7 +17,7 @@ from saidwhat.lexicons import (
     first_name_genders,
     gendered_nouns,
     honorifics,
-    outlet_words,
+    org_kinds,
     pronouns,
     title_nouns,
     word_set,
@@ -452,12 +452,12 @@ class EntityTable:
         named = self._most_recent(
             m.start, lambda i: _org_like(i) and any(head in w for w in i.words)
         )
-        names, nouns = outlet_words()
-        if named is not None or head not in nouns or m.plural:
+        kind = org_kinds().get(head)
+        if named is not None or kind is None or m.plural:
             return named
         # "the newspaper": the most recent outlet named ("The Washington Post")
         return self._most_recent(
-            m.start, lambda i: any(w.lower() in names for ws in i.words for w in ws)
+            m.start, lambda i: any(w.lower() in kind for ws in i.words for w in ws)
         )
 
     def _body_name(self, headline: _Info) -> _Info | None:

@@ -72,14 +72,11 @@ def gendered_nouns() -> dict[str, str]:
 
 
 @cache
-def outlet_words() -> tuple[frozenset[str], frozenset[str]]:
-    """Words of news outlets' names and the nouns that describe an outlet
-    (``data/outlet_words.txt``, sections ``[names]`` and ``[nouns]``)."""
-    sections: dict[str, set[str]] = {"names": set(), "nouns": set()}
-    current = "names"
-    for line in data_lines("outlet_words.txt"):
-        if line.startswith("[") and line.endswith("]"):
-            current = line[1:-1]
-            continue
-        sections[current].add(line.lower())
-    return frozenset(sections["names"]), frozenset(sections["nouns"])
+def org_kinds() -> dict[str, frozenset[str]]:
+    """Description noun -> words one of which the name it stands for holds ("newspaper" ->
+    times, post, …), from ``data/org_kinds.txt``."""
+    out: dict[str, frozenset[str]] = {}
+    for line in data_lines("org_kinds.txt"):
+        noun, _, words = line.partition("\t")
+        out[noun.strip().lower()] = frozenset(words.lower().split())
+    return out
