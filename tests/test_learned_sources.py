@@ -19,6 +19,14 @@ def _chunk(text: str) -> Chunk:
     return Chunk(doc, 0, 0, [], [])
 
 
+def _names_table(ch: Chunk) -> EntityTable:
+    """An entity table that has seen the chunk's proper names."""
+    table = EntityTable()
+    for m in iter_names(ch):
+        table.observe(m)
+    return table
+
+
 def _quote(text: str, content: str, cue: str = "", source: str = "") -> Quote:
     a = text.index(content)
     q = Quote("L1", [(a, a + len(content))], content, "indirect")
@@ -68,9 +76,7 @@ def test_reports_proposition(text: str, content: str, statement: bool) -> None:
 def test_sources_resolve_through_the_entity_table() -> None:
     text = "Ada Marsh runs the ferry. She said the boats were ready. The captain said little."
     ch = _chunk(text)
-    table = EntityTable()
-    for m in iter_names(ch):
-        table.observe(m)
+    table = _names_table(ch)
     she = _quote(text, "the boats were ready", "said", "She")
     cue_only = _quote(text, "the boats were ready", "said")
     resolve_sources([ch], table, [she, cue_only], [])
@@ -140,9 +146,7 @@ def test_a_cue_subject_inside_the_content_is_no_source() -> None:
     # "Ada Marsh is supported by …": PolNeAR's content is the subject itself, reported on
     text = "Ada Marsh is supported by the ferry workers."
     ch = _chunk(text)
-    table = EntityTable()
-    for m in iter_names(ch):
-        table.observe(m)
+    table = _names_table(ch)
     q = _quote(text, "Ada Marsh", "is supported")
     resolve_sources([ch], table, [q], [], extents=True)
     assert q.speaker_spans == [] and "source:cue-subject" not in q.evidence
