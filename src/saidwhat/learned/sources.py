@@ -93,17 +93,23 @@ def widen_rule_sources(chunks: Sequence[Chunk], quotes: Sequence[Quote]) -> None
         head = _head(chunks[i], start, end) if i >= 0 else None
         if head is None or head.tag_ in _NOT_NAMES or head.dep_ == "poss":
             continue
-        last = head.right_edge
-        while last.i > head.i and last.is_punct:  # "Marsh, the harbour master[,] said"
-            last = last.doc[last.i - 1]
-        wide = (chunks[i].start(head.left_edge), chunks[i].end(last))
+        wide = _phrase_span(chunks[i], head)
         if not any(a < wide[1] and wide[0] < b for a, b in q.spans):
             q.speaker_spans = [wide]
 
 
+def _phrase_span(ch: Chunk, head: Token) -> tuple[int, int]:
+    """The whole phrase a head heads, without trailing punctuation ("Marsh, the harbour
+    master[,] said"): PolNeAR's source extent."""
+    last = head.right_edge
+    while last.i > head.i and last.is_punct:
+        last = last.doc[last.i - 1]
+    return ch.start(head.left_edge), ch.end(last)
+
+
 def _subject_span(ch: Chunk, head: Token, extents: bool) -> tuple[int, int]:
     if extents and head.tag_ not in ("WP", "WDT"):
-        return ch.start(head.left_edge), ch.end(head.right_edge)
+        return _phrase_span(ch, head)
     mention = speaker_mention(ch, head)
     return mention.start, mention.end
 

@@ -302,8 +302,9 @@ def combine(
     indirect = [q for q in rule_quotes if q.kind == "indirect"]
     for lq in learned:
         framed = _reframed(lq, indirect)
-        if framed is not None:  # the rules' reading of the same words wins
-            out.append(framed)
+        if framed is not None:  # the rules' reading of the same words wins (once)
+            if not any(q is framed for q in out):
+                out.append(framed)
             continue
         over = [marked[k] for k in index.hits(lq.spans)]
         if not over:
