@@ -135,6 +135,57 @@ def test_a_headline_name_that_ran_on_is_the_body_name_it_starts_with() -> None:
     assert table.resolve(headline).name == "Lena Ostrova"
 
 
+def test_a_headline_title_alone_is_the_person_the_body_names_with_it() -> None:
+    mayor = _name(0, "Mayor", 0, label=None, subject=True, titlecase=True)
+    table = _table(mayor, _name(60, "Mayor Ruth Okafor", 1, subject=True))
+    res = table.resolve(mayor)
+    assert (res.name, res.evidence) == ("Ruth Okafor", "speaker:headline-title")
+
+
+def test_an_organisation_only_a_headline_names_is_not_the_union_of_the_body() -> None:
+    table = _table(_name(0, "Union Rejects", 0, label="ORG", subject=True, titlecase=True))
+    union = Mention(80, 95, "their union", "description", sent=2, head="union")
+    assert table.resolve(union).name != "Union Rejects"
+
+
+def test_common_words_a_recogniser_typed_organisation_are_no_person() -> None:
+    table = _table(
+        _name(0, "Ida Brook", 0, subject=True),
+        _name(40, "Harbor Coverage", 1, label="ORG", subject=True),  # "Prize for Harbor Coverage"
+    )
+    chef = Mention(80, 88, "The chef", "description", sent=2, head="chef")
+    assert table.resolve(chef).name == "Ida Brook"
+
+
+@pytest.mark.parametrize(("sent", "linked"), [(1, True), (4, False)])
+def test_a_titled_description_is_the_person_named_right_after_it(sent: int, linked: bool) -> None:
+    """ "Marlow’s port commissioner says … Ida Brook says she …" (and not a name far after)."""
+    table = _table(_name(0, "Marlow", 0, label="GPE"), _name(90, "Ida Brook", sent, subject=True))
+    role = Mention(
+        0, 26, "Marlow’s port commissioner", "description", head="commissioner", possessive=True
+    )
+    assert (table.resolve(role).name == "Ida Brook") is linked
+
+
+def test_an_indefinite_title_is_not_the_last_bearer_but_the_person_named_next() -> None:
+    """ "spokeswoman Ida Brook said … A spokeswoman for Okafor says … Rosa Lind spoke …" """
+    table = _table(
+        _name(0, "Spokeswoman Ida Brook", 0, subject=True),
+        _name(120, "Rosa Lind", 3, subject=True),
+    )
+    other = Mention(60, 73, "A spokeswoman", "description", sent=2, head="spokeswoman")
+    assert table.resolve(other).name == "Rosa Lind"
+
+
+def test_a_last_speaker_known_by_another_title_is_not_a_new_description() -> None:
+    table = _table(
+        _name(0, "Marisol Vega", 0, subject=True),
+        _name(40, "Coach Tom Reilly", 1),
+    )
+    author = Mention(90, 109, "The cookbook author", "description", sent=2, head="author")
+    assert table.resolve(author, last_speaker=table.entities[1]).name == "Marisol Vega"
+
+
 def test_a_title_written_with_the_name_links_a_later_description() -> None:
     table = _table(
         _name(0, "Gov. Lena Ostrova", 0, subject=True),

@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from saidwhat.mentions import Chunk, iter_names, number_sentences, speaker_mention
+from saidwhat.mentions import (
+    Chunk,
+    dateline_length,
+    iter_names,
+    number_sentences,
+    speaker_mention,
+)
 from saidwhat.pipeline import load_model
 
 
@@ -68,3 +74,71 @@ def test_a_hyphenated_name_keeps_its_lower_case_part_but_not_a_modifier(
     text: str, name: str
 ) -> None:
     assert [m.text for m in iter_names(_chunk(text))] == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("HALIFAX -- Mayor Ruth Okafor said the ferry was late.", ["Mayor Ruth Okafor"]),
+        ("BELMONT, N.S. — Dockworkers at Port Ash voted.", ["Port Ash"]),
+        ("OTTAWA (CP) — Minister Jan Toft resigned.", ["Minister Jan Toft"]),
+        ("NASA said the probe was lost.", ["NASA"]),
+    ],
+)
+def test_a_dateline_names_nobody(text: str, names: list[str]) -> None:
+    assert [m.text for m in iter_names(_chunk(text))] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "length"),
+    [
+        ("HALIFAX -- Mayor Ruth Okafor", 0, len("HALIFAX -- ")),
+        ("Ferry\nBELMONT, N.S. — Dockworkers", 6, len("BELMONT, N.S. — ")),
+        ("OTTAWA (CP) — Jan Toft", 0, len("OTTAWA (CP) — ")),
+        ("She said HALIFAX -- was cold", 9, 0),
+        ("NASA said so", 0, 0),
+    ],
+)
+def test_dateline_length(text: str, start: int, length: int) -> None:
+    assert dateline_length(text, start) == length
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "headline"),
+    [
+        ("Union Rejects Offer as Strike Looms at Port of Belmont", "Union Rejects", True),
+        ("Elena Brandt Grills Harbour CEO: ‘You Should Resign’", "Elena Brandt", True),
+        ("Dock Workers Rip Tomas Ash As A ‘Disgusting Fraud’", "Tomas Ash", True),
+        (
+            "Title\n\nSen. Elena Brandt questioned Harbour Freight CEO Tomas Ash on Tuesday about"
+            " the missing pension funds.",
+            "Elena Brandt",
+            False,
+        ),
+    ],
+)
+def test_a_name_in_headline_style_text(text: str, name: str, headline: bool) -> None:
+    mention = next(m for m in iter_names(_chunk(text)) if name in m.text)
+    assert mention.titlecase is headline
+
+
+@pytest.mark.parametrize(
+    ("text", "head", "mention"),
+    [
+        ("The city of Marlow is demanding that the ads stop.", "city", "Marlow"),
+        ("The government of Ostrava said the border would stay open.", "government", "Ostrava"),
+        ("The city council said the road would reopen.", "council", "The city council"),
+    ],
+)
+def test_an_organisation_word_of_a_name_is_that_name(text: str, head: str, mention: str) -> None:
+    ch = _chunk(text)
+    tok = next(t for t in ch.doc if t.text == head)
+    assert speaker_mention(ch, tok).text == mention
+
+
+@pytest.mark.parametrize("head", ["Secretary", "Kell"])
+def test_a_title_of_a_place_runs_on_into_the_name(head: str) -> None:
+    ch = _chunk("Secretary of State Jon Kell said the talks would resume.")
+    assert [m.text for m in iter_names(ch)] == ["Secretary of State Jon Kell"]
+    tok = next(t for t in ch.doc if t.text == head)
+    assert speaker_mention(ch, tok).text == "Secretary of State Jon Kell"

@@ -26,10 +26,10 @@ FLOORS: dict[str, dict[str, float]] = {
     "all": {
         "detect@0.8": 0.74,
         "span_exact_content": 0.625,
-        "span_exact_source": 0.745,
-        "span_exact_cue": 0.69,
+        "span_exact_source": 0.75,
+        "span_exact_cue": 0.695,
     },
-    "named": {"who_said_what@0.3": 0.64, "speaker_acc@0.3": 0.865},
+    "named": {"who_said_what@0.3": 0.65, "speaker_acc@0.3": 0.87},
 }
 
 

@@ -16,7 +16,15 @@ from spacy.tokens import Token
 
 from saidwhat.cues import lemma_of, lexicon
 from saidwhat.lexicons import word_set
-from saidwhat.mentions import SUBJECT_DEPS, Chunk, is_name_token, is_nominal, is_noun, name_chain
+from saidwhat.mentions import (
+    SUBJECT_DEPS,
+    Chunk,
+    is_dateline,
+    is_name_token,
+    is_nominal,
+    is_noun,
+    name_chain,
+)
 
 SENT_END = frozenset({".", "!", "?", "…", "..."})
 OPEN_MARKS = frozenset("“‘«‹„‚\"'")
@@ -144,6 +152,30 @@ def governing_cue(open_tok: Token | None, frame: list[Token]) -> CueHit | None:
     return None
 
 
+_IMPERSONAL = frozenset({"it", "this", "that"})
+REPORT_STEPS = 3
+"""Head steps from an impersonal cue up to the cue that reports it (:func:`_reporting_cue`)."""
+
+
+def _reporting_cue(hit: CueHit, frame: list[Token], blocked: Blocked) -> CueHit:
+    """The cue that reports a cue whose subject is "it", "this" or "that": in "Obama said it
+    would tell a story of ‘suffering and delight’" the museum's telling is Obama's words, so the
+    quote hangs from "said". A person's cue inside another's ("he said she told him ‘…’") stays,
+    and so does one whose reporting cue has an impersonal subject too (an organisation's "it")."""
+    subj = subject_of(hit, blocked)
+    if subj is None or subj.lower_ not in _IMPERSONAL:
+        return hit
+    inside, tok = {t.i for t in frame}, hit.verb
+    for _ in range(REPORT_STEPS):
+        if tok.dep_ not in ("ccomp", "xcomp", "conj") or tok.head.i == tok.i:
+            break
+        tok = tok.head
+        if tok.i in inside and (outer := cue_at(tok, SPEECH)) is not None:
+            speaker = subject_of(outer, blocked)  # "It's denouncing what it calls ‘…’" stays
+            return outer if speaker is not None and speaker.lower_ not in _IMPERSONAL else hit
+    return hit
+
+
 def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
     """The speaker token of a cue: the verb's subject, the object of 'according to', or the noun
     after an inverted 'said'."""
@@ -151,8 +183,12 @@ def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
         to = hit.tokens[-1]
         return next((c for c in to.children if c.dep_ == "pobj"), None)
     verb = hit.verb
+    if (named := _name_before(verb, blocked)) is not None:
+        return named
     for _ in range(4):
-        subj = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS and not blocked(c)), None)
+        subj = next((c for c in verb.children if _subject(c) and not blocked(c)), None)
+        if subj is not None and is_dateline(subj):  # "WASHINGTON -- President Obama … said"
+            subj = next((c for c in subj.children if c.dep_ == "appos"), None)
         if subj is not None and subj.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
             return verb.head  # "the senator, who said" -> the senator
         if subj is not None:
@@ -167,12 +203,41 @@ def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
             verb = verb.head
             continue
         break
-    return _inverted_subject(hit.verb, blocked)
+    return _inverted_subject(hit.verb, blocked) or _name_before_comma(hit.verb, blocked)
+
+
+def _name_before(verb: Token, blocked: Blocked) -> Token | None:
+    """The name right before an "-ing" cue that has no subject of its own: "footage of Hillary
+    Clinton asking, “…”", "footage of Trump saying …" (the parser hangs the verb elsewhere)."""
+    if verb.tag_ != "VBG" or verb.i == 0 or any(_subject(c) for c in verb.children):
+        return None
+    before = verb.doc[verb.i - 1]
+    if not is_name_token(before) or blocked(before) or _time_word(before):  # "early Friday saying"
+        return None
+    return before
+
+
+def _name_before_comma(verb: Token, blocked: Blocked) -> Token | None:
+    """The name that ends right before ", said" when the parser gave the cue no subject: "…, the
+    operator’s spokesperson, Leila Mansour, said officials were …" (the apposition hung
+    elsewhere)."""
+    if verb.i < 2 or verb.doc[verb.i - 1].text != ",":
+        return None
+    name = verb.doc[verb.i - 2]
+    return name if is_name_token(name) and not blocked(name) else None
+
+
+def _subject(tok: Token) -> bool:
+    """A subject child that is a word: the parser sometimes makes a dash its subject ("made
+    public ― Trump boasted")."""
+    return tok.dep_ in SUBJECT_DEPS and any(c.isalnum() for c in tok.text)
 
 
 def _inverted_subject(verb: Token, blocked: Blocked) -> Token | None:
     for tok in verb.doc[verb.i + 1 : verb.i + 6]:
         if blocked(tok) or tok.text in SENT_END or tok.text == ",":
+            return None
+        if tok.dep_ in SUBJECT_DEPS and tok.head.i != verb.i:  # "said officials were …"
             return None
         if is_nominal(tok) and tok.dep_ not in ("compound", "poss") and not _time_word(tok):
             return tok
@@ -225,7 +290,11 @@ def find_frame(
     before = before_frame(open_tok, lo, ch, blocked)
     after_hit = first_cue(after)
     before_hit = governing_cue(open_tok, before) or first_cue(before, reverse=True)
+    if before_hit is not None:
+        before_hit = _reporting_cue(before_hit, before, blocked)
     ends_open = close is not None and content_end_char(text, close) in ",?!—–-"
+    if before_hit is not None and _subordinate(after):  # "“…,” when Clinton blasted him"
+        after_hit = None
     if (
         after_hit is not None
         and (ends_open or after.index(after_hit.verb) < SHORT_AFTER)
@@ -238,6 +307,16 @@ def find_frame(
     if byline is not None:
         return Frame("cue:dash", None, byline)
     return None
+
+
+def _subordinate(after: list[Token]) -> bool:
+    """Whether the words after a quote open a subordinate clause ("when", "because", "after"):
+    "“That makes me smart,” when Clinton blasted him" is no attribution frame. "as" is left out
+    ("“…,” as he put it")."""
+    first = next((t for t in after if t.is_alpha), None)
+    if first is None or first.lower_ == "as":
+        return False
+    return first.tag_ == "WRB" or (first.dep_ == "mark" and first.tag_ == "IN")
 
 
 def opens_sentence(text: str, open_: int, lo: int) -> bool:

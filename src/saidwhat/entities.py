@@ -314,6 +314,8 @@ class EntityTable:
                 info = self._body_name(info) or info
             if info is not None:
                 return Resolution(info.entity, info.entity.name, "speaker:name", 0.95)
+            if m.titlecase and (titled := self._titled_later(m)) is not None:
+                return Resolution(titled.entity, titled.entity.name, "speaker:headline-title", 0.8)
             return Resolution(None, display_name(m.text), "speaker:name-unlinked", 0.7)
         if m.kind == "pronoun":
             return self._resolve_pronoun(m, last_speaker, quote_speaker)
@@ -409,9 +411,13 @@ class EntityTable:
         known = self._known_capitalised(m)
         if known is not None:  # "said Hester", where the parser saw no proper noun
             return self._learn(known, None, "speaker:name-known", 0.85, m)
-        linked = self._most_recent(m.start, lambda i: head in i.heads)
+        definite = _definite(m.text)  # "a spokeswoman" is someone new, not the last one
+        linked = self._most_recent(m.start, lambda i: head in i.heads) if definite else None
         if linked is not None:
             return self._learn(linked, None, "speaker:description-link", 0.85, m)
+        titled = head in title_nouns().values() and (m.possessive or not definite)
+        if titled and (named := self._named_next(m)):  # "A spokeswoman for X says … Y spoke"
+            return self._learn(named, None, "speaker:description-next-name", 0.5, m)
         if head in word_set("message_nouns.txt"):  # "the ad", "a statement": not a person
             return Resolution(None, _description_name(m.text), "speaker:description-message", 0.3)
         pair = self._recent_pair(m, head)
@@ -438,7 +444,8 @@ class EntityTable:
             return _person_like(i) and not (gender and i.gender and i.gender != gender)
 
         last = self._info_of(last_speaker)
-        if last is not None and fits(last):
+        # not a last speaker known by another title ("Coach Tom Reilly" is no "cookbook author")
+        if last is not None and fits(last) and (not last.heads or head in last.heads):
             return self._learn(last, None, "speaker:description-last-speaker", 0.7, m)
         info = self._salient(m, fits, gender)
         if info is not None:
@@ -449,15 +456,17 @@ class EntityTable:
         """The organisation "the authority" stands for: the most recent one whose name holds the
         noun ("the Port Authority"). Taking the most recent organisation of any name was tried
         and lost more speakers on PolNeAR dev than it gained."""
-        named = self._most_recent(
-            m.start, lambda i: _org_like(i) and any(head in w for w in i.words)
+        named = self._most_recent(  # not a headline's run of capitals ("Union Rejects Offer")
+            m.start,
+            lambda i: _org_like(i) and not i.headline_name and any(head in w for w in i.words),
         )
         kind = org_kinds().get(head)
         if named is not None or kind is None or m.plural:
             return named
         # "the newspaper": the most recent outlet named ("The Washington Post")
         return self._most_recent(
-            m.start, lambda i: any(w.lower() in kind for ws in i.words for w in ws)
+            m.start,
+            lambda i: not i.headline_name and any(w.lower() in kind for ws in i.words for w in ws),
         )
 
     def _body_name(self, headline: _Info) -> _Info | None:
@@ -470,6 +479,34 @@ class EntityTable:
                 if info is not headline and not info.headline_name and words[:k] in info.words:
                     return info
         return None
+
+    def _titled_later(self, m: Mention) -> _Info | None:
+        """The person a headline's bare title stands for: "Mayor Says …" above a body that names
+        "Mayor Ruth Okafor" (the first name written after it with that title)."""
+        table = title_nouns()
+        words = m.text.lower().replace("’", "'").split()
+        wanted = {table[w] for w in words if w in table}
+        if not wanted or not _only_titles(m.text):
+            return None
+        best: tuple[int, _Info] | None = None
+        for info in self._infos:
+            after = [p for p, _ in info.entity.mentions if p > m.start]
+            if after and wanted & info.heads and (best is None or after[0] < best[0]):
+                best = (after[0], info)
+        return best[1] if best is not None else None
+
+    def _named_next(self, m: Mention) -> _Info | None:
+        """The person a titled description introduces, named as a subject in one of the next two
+        sentences and not before: "Connecticut’s tax commissioner says … Kevin Sullivan says he
+        instructed staff …" (news briefs name the official after the role)."""
+        best: tuple[int, _Info] | None = None
+        for info in self._infos:
+            first = next((p for p in info.positions if p[0] != m.start), None)  # not this one
+            if first is None or first[0] <= m.end or not 0 < first[1] - m.sent <= 2:
+                continue
+            if first[2] and _person_like(info) and (best is None or first[0] < best[0]):
+                best = (first[0], info)
+        return best[1] if best is not None else None
 
     def _recent_pair(self, m: Mention, head: str) -> _Info | None:
         """The coordination of people ("Grassley and Leahy") named in the last two sentences
@@ -576,7 +613,9 @@ def _person_like(info: _Info) -> bool:
         capitals = len(words) == 1 and len(words[0]) > 3 and info.entity.name.isupper()
         other = info.votes.get(NOT_A_NAME, 0) > info.votes.get("PERSON", 0)
         return not (has_org_word or capitals or other)
-    return 2 <= len(words) <= 3 and not has_org_word
+    if not 2 <= len(words) <= 3 or has_org_word:
+        return False
+    return info.votes.get("PERSON", 0) > 0 or _gender_of(info.entity.name) is not None
 
 
 def _definite(text: str) -> bool:

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 from saidwhat.attribution import CueHit, cue_at, subject_of
 from saidwhat.entities import EntityTable
 from saidwhat.medium import addressee_of_cue, medium_of_cue
-from saidwhat.mentions import Chunk, in_ranges, speaker_mention
+from saidwhat.mentions import Chunk, in_ranges, is_dateline, speaker_mention
 from saidwhat.records import Entity, Quote
 
 CLAUSE_DEPS = frozenset({"ccomp"})
@@ -70,8 +70,22 @@ def _content(hit: CueHit) -> tuple[int, int] | None:
     clause = next((c for c in verb.children if c.dep_ in CLAUSE_DEPS), None)
     if clause is None or len(list(clause.subtree)) < MIN_TOKENS:
         return None
-    left, right = clause.left_edge, clause.right_edge
+    left, right = _after_dateline(clause.left_edge, clause.right_edge), clause.right_edge
     return left.idx, right.idx + len(right.text)
+
+
+_DASHES = frozenset({"--", "—", "–", "―", "-"})
+
+
+def _after_dateline(left: Token, right: Token) -> Token:
+    """The clause's first word after a dateline it opens with ("BELMONT, B.C. — Dockworkers
+    voted …, their union said"): the place of filing is no part of what was said."""
+    if not is_dateline(left):
+        return left
+    for tok in left.doc[left.i : min(right.i, left.i + 8)]:
+        if tok.text in _DASHES:
+            return tok.doc[tok.i + 1]
+    return left
 
 
 def _according_clause(according: Token) -> tuple[int, int] | None:
@@ -135,3 +149,16 @@ def _record(
         ]
         + ([medium.evidence] if medium else []),
     )
+
+
+def question_put(text: str, q: Quote) -> bool:
+    """Whether ``q`` is a question put to someone, not what they said: "Asked whether the
+    government would meet its target, the spokesperson said …", "When asked about the delay, …"
+    (the cue is a participle "asked" that opens its clause, the content reported, not quoted)."""
+    if not q.cue_spans or q.kind != "indirect":
+        return False
+    a, b = q.cue_spans[0]
+    if text[a:b].lower() != "asked":
+        return False
+    before = text[max(0, a - 12) : a].rstrip(" \t").lower()
+    return text[a].isupper() or not before or before.endswith(("when", "\n", "."))

@@ -26,24 +26,38 @@ class Medium:
 
 
 def _proper_name_in(tok: Token) -> str | None:
-    """The last run of proper nouns in ``tok``'s subtree ("parenting website Scary Mommy")."""
+    """The last run of proper nouns in ``tok``'s subtree ("parenting website Scary Mommy"); an
+    outlet's "The A and B" is one name ("The Globe and Mail")."""
     names = [t for t in tok.subtree if is_name_token(t)]
     if not names:
         return None
     run = [names[-1]]
     for t in reversed(names[:-1]):
-        if t.i == run[0].i - 1:
+        if t.i == run[0].i - 1 or (t.i == run[0].i - 2 and _joins_outlet(t)):
             run.insert(0, t)
         else:
             break
-    return " ".join(t.text for t in run)
+    doc = tok.doc
+    return doc[run[0].i : run[-1].i + 1].text
+
+
+def _joins_outlet(first: Token) -> bool:
+    """Whether "and" after ``first`` joins one outlet's name: "The Globe and Mail" (a name run
+    after "The"); "Smith and Jones" are two."""
+    doc = first.doc
+    start = first.i
+    while start > 0 and is_name_token(doc[start - 1]):
+        start -= 1
+    return doc[first.i + 1].lower_ in ("and", "&") and start > 0 and doc[start - 1].text == "The"
 
 
 def _platform(tok: Token) -> str | None:
     table = media()
     for t in tok.subtree:
         hit = table.get(t.text.lower())
-        if hit is not None and (is_name_token(t) or t.lower_ in ("podcast", "radio", "television")):
+        if hit is not None and (
+            is_name_token(t) or t.text == hit or t.lower_ in ("podcast", "radio", "television")
+        ):  # "on X": the tagger reads the letter as a common noun; its spelling is the name's
             return hit
     return None
 

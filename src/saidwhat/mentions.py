@@ -6,14 +6,15 @@ original article text (``base`` is the offset of the analysed chunk).
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
 from saidwhat.entities import OTHER_LABELS, Mention, name_words
-from saidwhat.lexicons import honorifics, pronouns, word_set
+from saidwhat.lexicons import honorifics, pronouns, title_nouns, word_set
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -37,6 +38,7 @@ class Chunk:
     ner_spans: list[tuple[int, int, str]]
     text: str = ""
     _groups: dict[int, Mention] | None = None
+    _cases: tuple[list[int], list[tuple[int, int, int]]] | None = None
 
     def __post_init__(self) -> None:
         self.ner_spans.sort()
@@ -51,6 +53,12 @@ class Chunk:
                 for t in (tok, *tok.conjuncts):
                     self._groups[t.i] = group
         return self._groups
+
+    def paragraph_cases(self) -> tuple[list[int], list[tuple[int, int, int]]]:
+        """Each token's paragraph and each paragraph's case counts (:func:`_titlecase`)."""
+        if self._cases is None:
+            self._cases = _paragraph_cases(self.doc)
+        return self._cases
 
     def start(self, tok: Token) -> int:
         return self.base + tok.idx
@@ -68,6 +76,12 @@ class Chunk:
         """Whether one recognised organisation, place or facility name covers [start, end)."""
         i = bisect_right(self.ner_spans, (start, 1 << 62)) - 1
         return i >= 0 and self.ner_spans[i][1] >= end and self.ner_spans[i][2] in _ORG_LABELS
+
+    def person_ends_at(self, start: int, end: int) -> bool:
+        """Whether a recognised person's name inside [start, end) ends at ``end``."""
+        lo = bisect_left(self.ner_spans, (start,))
+        hi = bisect_right(self.ner_spans, (end,))
+        return any(b == end and label == "PERSON" for _, b, label in self.ner_spans[lo:hi])
 
     def label_at(self, start: int, end: int) -> str | None:
         """The NER label of an entity overlapping [start, end) (spans sorted, binary search)."""
@@ -166,16 +180,39 @@ def _in_name(tok: Token) -> bool:
     )
 
 
+def _a_person(ch: Chunk, first: Token, last: Token) -> bool:
+    """Whether a run of name words ends in a person's name (the recogniser reads a person that
+    ends with it, and its last word is no organisation word): a person's name never reaches over
+    "of" into the organisation the person belongs to ("Secretary of State" still does)."""
+    if last.lower_ in word_set("org_words.txt"):
+        return False
+    return ch.person_ends_at(ch.start(first), ch.end(last))
+
+
+def _title_word(tok: Token) -> bool:
+    """A capitalised title ("Secretary", "Minister", ``data/title_nouns.txt``)."""
+    return tok.text[:1].isupper() and tok.lower_ in title_nouns()
+
+
 def full_name(ch: Chunk, tok: Token) -> tuple[Token, Token]:
     """:func:`name_chain`, carried over "of", "on" or "for" where the recogniser reads one
     organisation name across it ("Commission on Presidential Debates"), or over "of", "on",
     "for" or "to" and the capitalised words after it where the name ends in an organisation word
-    (``data/org_words.txt``: "Bureau of Prisons", "Alliance to Reclaim Our Schools")."""
+    (``data/org_words.txt``: "Bureau of Prisons", "Alliance to Reclaim Our Schools"), or over a
+    title's "of" ("Secretary of State John F. Kerry", from either side). A person's name stops
+    before "of" (:func:`_a_person`)."""
     first, last = name_chain(tok)
     doc = tok.doc
+    if first.i >= 2 and doc[first.i - 1].lower_ == "of" and _title_word(doc[first.i - 2]):
+        first = name_chain(doc[first.i - 2])[0]  # "[Secretary of] State John F. Kerry"
+    if _a_person(ch, first, last):  # "Theo Vandermeer of the University of Belmont"
+        return first, last
     while last.i + 2 < len(doc) and doc[last.i + 1].lower_ in _NAME_LINKS | {"to"}:
         nxt = doc[last.i + 2]
-        if last.lower_ in word_set("org_words.txt") and _capitalised(nxt):
+        link = doc[last.i + 1].lower_
+        if link == "of" and _title_word(last) and is_name_token(nxt):
+            last = name_chain(nxt)[1]  # "Secretary of State John F. Kerry"
+        elif last.lower_ in word_set("org_words.txt") and _capitalised(nxt):
             last = _capitalised_run(nxt)  # "Bureau of Prisons", "Alliance to Reclaim Our Schools"
         elif nxt.lower_ == "the" and last.i + 3 < len(doc):  # "Friends of the Eastside Library"
             after = doc[last.i + 3]
@@ -225,19 +262,45 @@ def name_mention(ch: Chunk, first: Token, last: Token) -> Mention:
         subject=_is_subject(root),
         in_quote=ch.in_quote(first),
         plural=last.tag_ == "NNPS",
-        titlecase=_titlecase(first, last),
+        titlecase=_titlecase(ch, first, last),
     )
 
 
-def _titlecase(first: Token, last: Token) -> bool:
-    """Whether a name stands in headline-style text: of the (up to) four words on each side, four
-    at least, three quarters or more are capitalised."""
-    doc = first.doc
-    before = [t for t in doc[max(0, first.i - 8) : first.i] if t.is_alpha][-4:]
-    after = [t for t in doc[last.i + 1 : last.i + 9] if t.is_alpha][:4]
-    words = before + after
-    caps = sum(1 for t in words if t.text[:1].isupper())
-    return len(words) >= 4 and caps >= 0.75 * len(words)
+def _titlecase(ch: Chunk, first: Token, last: Token) -> bool:
+    """Whether a name stands in headline-style text: its paragraph (a headline, a caption line)
+    has three other words at least, and of those but the short ones headlines leave in lower case
+    ("as", "at", "of"), three quarters or more are capitalised. A body sentence whose name is
+    followed by other names ("Sen. Elizabeth Warren grilled Wells Fargo CEO John Stumpf on
+    Tuesday for …") is not one."""
+    para_of, totals = ch.paragraph_cases()
+    words, big, caps = totals[para_of[first.i]]
+    for t in first.doc[first.i : last.i + 1]:  # the name's own words do not count
+        w, b, c = _case_counts(t)
+        words, big, caps = words - w, big - b, caps - c
+    return words >= 3 and big > 0 and caps >= 0.75 * big
+
+
+def _case_counts(tok: Token) -> tuple[int, int, int]:
+    """(word, word headlines capitalise, capitalised such word) as 0/1 for :func:`_titlecase`."""
+    if not tok.is_alpha:
+        return 0, 0, 0
+    if tok.lower_ in word_set("headline_small_words.txt"):
+        return 1, 0, 0
+    return 1, 1, int(tok.text[:1].isupper())
+
+
+def _paragraph_cases(doc: Doc) -> tuple[list[int], list[tuple[int, int, int]]]:
+    """Each token's paragraph number and each paragraph's :func:`_case_counts` totals."""
+    para_of: list[int] = []
+    totals: list[tuple[int, int, int]] = [(0, 0, 0)]
+    for tok in doc:
+        para_of.append(len(totals) - 1)
+        w, b, c = _case_counts(tok)
+        tw, tb, tc = totals[-1]
+        totals[-1] = (tw + w, tb + b, tc + c)
+        if "\n" in tok.text:
+            totals.append((0, 0, 0))
+    return para_of, totals
 
 
 def _is_subject(root: Token) -> bool:
@@ -269,11 +332,53 @@ def iter_names(ch: Chunk) -> Iterator[Mention]:
         tok = doc[i]
         if is_name_token(tok):
             first, last = full_name(ch, tok)
-            if last.i >= first.i and any(is_name_token(t) for t in doc[first.i : last.i + 1]):
+            named = any(is_name_token(t) for t in doc[first.i : last.i + 1])
+            if last.i >= first.i and named and not _dateline(first, last):
                 yield name_mention(ch, first, last)
             i = last.i + 1
         else:
             i += 1
+
+
+_DATELINE_TAIL = re.compile(r"\s*(?:,[^\n,—–―]{1,30})?(?:\([^)\n]{1,30}\))?\s*(?:--|—|–|―|-)\s")
+
+
+_DATELINE = re.compile(r"[A-Z][A-Z .'-]{1,30}" + _DATELINE_TAIL.pattern + r"\s*")
+
+
+def dateline_length(text: str, start: int) -> int:
+    """How many characters of a dateline ("WASHINGTON -- ", "BELMONT, N.S. — ") open a line at
+    ``start`` of ``text``; 0 when none does."""
+    if text[text.rfind("\n", 0, start) + 1 : start].strip():
+        return 0
+    m = _DATELINE.match(text, start)
+    return m.end() - start if m is not None else 0
+
+
+DATELINE_TOKENS = 12
+"""Tokens a dateline's place and its dash take at most."""
+
+
+def is_dateline(tok: Token) -> bool:
+    """Whether ``tok`` is part of a dateline's place name (see :func:`_dateline`)."""
+    return tok.text.isupper() and _dateline(*name_chain(tok))
+
+
+def _dateline(first: Token, last: Token) -> bool:
+    """Whether a name in capitals is part of the dateline its line opens with ("WASHINGTON --",
+    "OTTAWA (CP) —", "BELMONT, N.S. —"). A place of filing is nobody's name: it never speaks,
+    nor stands for a later "it"."""
+    doc = first.doc
+    if not doc[first.i : last.i + 1].text.isupper():
+        return False
+    line = first.i  # the line's first token, within a dateline's reach
+    while line > 0 and "\n" not in doc[line - 1].text:
+        line -= 1
+        if first.i - line > DATELINE_TOKENS:
+            return False
+    near = doc[line : min(len(doc), last.i + DATELINE_TOKENS)]  # not doc.text: O(doc) a call
+    end = last.idx + len(last.text) - near.start_char
+    return end <= dateline_length(near.text, 0)
 
 
 def iter_coordinations(ch: Chunk) -> Iterator[Mention]:
@@ -393,10 +498,22 @@ def speaker_mention(ch: Chunk, tok: Token, coordinate: bool = True) -> Mention:
     appos = next((c for c in tok.children if c.dep_ == "appos" and is_name_token(c)), None)
     if appos is not None:
         return _name_of(ch, appos)
+    if (place := _of_name(tok)) is not None:  # "The city of Phoenix is demanding …"
+        return _name_of(ch, place)
     owner = _author(tok)
     if owner is not None:  # "a survey by the Friends of the Library", "the group's statement"
         return speaker_mention(ch, owner, coordinate)
     return description_mention(ch, tok)
+
+
+def _of_name(tok: Token) -> Token | None:
+    """The name in an organisation word's "of" ("the city of Phoenix", "the government of
+    Canada"): the organisation it names."""
+    if tok.lower_ not in word_set("org_words.txt"):
+        return None
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+    return obj if obj is not None and is_name_token(obj) else None
 
 
 def _author(tok: Token) -> Token | None:

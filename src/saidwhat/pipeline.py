@@ -245,6 +245,8 @@ class Engine:
             names = [(n.start, n.end) for n in article.not_quotes if n.reason in _NAMED]
             records = self._learned(state, records, speakers, names)
             _resolve_it_again(state, records)
+        if self.scope == "statements":  # "Asked whether …, she said": the question is not hers
+            records = [r for r in records if not indirect.question_put(text, r)]
         if turns := find_turns(text, lay.paragraphs):
             records = apply_turns(records, turns)
             records += [turn_quote(text, t, state.table) for t in turns]

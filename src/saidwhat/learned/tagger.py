@@ -40,7 +40,7 @@ from saidwhat.learned.decode import (
     spans_from_tags,
 )
 from saidwhat.learned.features import TokenTable, table_from_chunk
-from saidwhat.mentions import Chunk
+from saidwhat.mentions import Chunk, dateline_length
 from saidwhat.records import Quote, QuoteKind
 
 MODEL_NAME = "attribution"
@@ -252,6 +252,8 @@ def quote_from_group(
             q.medium, q.addressee = match.medium, match.addressee
     if group.source is not None:
         src = table.span_chars(group.source.first, group.source.last)
+        if cut := dateline_length(table.text, src[0] - base):  # "HALIFAX -- Mayor Ruth Okafor"
+            src = (src[0] + cut, src[1]) if src[0] + cut < src[1] else src
     elif match is not None and match.speaker_spans and (RULE_SOURCE or group.cue is None):
         src = match.speaker_spans[0]
         q.evidence.append("source:rules")
