@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import spacy
+from spacy.tokens import Doc
 
-from saidwhat.indirect import question_put
+from saidwhat.attribution import cue_at
+from saidwhat.indirect import INDIRECT_CLASSES, _around, question_put
 from saidwhat.records import Quote
 
 
@@ -28,3 +31,33 @@ def _indirect(text: str, cue: str, kind: str = "indirect") -> Quote:
 def test_a_question_put_to_someone_is_not_their_statement(text: str, kind: str, put: bool) -> None:
     cue = "Asked" if "Asked" in text else "asked"
     assert question_put(text, _indirect(text, cue, kind)) is put
+
+
+_VOCAB = spacy.blank("en").vocab
+
+
+def _doc(rows: list[tuple[str, str, str, int]]) -> Doc:
+    words, tags, deps, heads = (list(col) for col in zip(*rows, strict=True))
+    return Doc(_VOCAB, words=words, tags=tags, deps=deps, heads=heads)
+
+
+@pytest.mark.parametrize(("comma", "parts"), [(",", ["The plan", "would cost more"]), ("-", [])])
+def test_a_cue_set_off_by_commas_splits_its_report(comma: str, parts: list[str]) -> None:
+    """ "The plan, she said, would cost more." (the parser's parataxis); not without commas."""
+    doc = _doc(
+        [
+            ("The", "DT", "det", 1),
+            ("plan", "NN", "nsubj", 7),
+            (comma, ",", "punct", 4),
+            ("she", "PRP", "nsubj", 4),
+            ("said", "VBD", "parataxis", 7),
+            (",", ",", "punct", 4),
+            ("would", "MD", "aux", 7),
+            ("cost", "VB", "ROOT", 7),
+            ("more", "JJR", "dobj", 7),
+            (".", ".", "punct", 7),
+        ]
+    )
+    hit = cue_at(doc[4], INDIRECT_CLASSES)
+    assert hit is not None
+    assert [doc.text[a:b] for a, b in _around(hit)] == parts

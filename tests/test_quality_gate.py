@@ -24,12 +24,12 @@ POLNEAR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "poln
 FLOORS: dict[str, dict[str, float]] = {
     "quote-mark": {"detect@0.8": 0.90, "detect@0.3": 0.915, "exact": 0.86},
     "all": {
-        "detect@0.8": 0.74,
-        "span_exact_content": 0.625,
-        "span_exact_source": 0.75,
+        "detect@0.8": 0.745,
+        "span_exact_content": 0.63,
+        "span_exact_source": 0.755,
         "span_exact_cue": 0.695,
     },
-    "named": {"who_said_what@0.3": 0.65, "speaker_acc@0.3": 0.87},
+    "named": {"who_said_what@0.3": 0.66, "speaker_acc@0.3": 0.88},
 }
 
 

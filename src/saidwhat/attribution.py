@@ -177,8 +177,9 @@ def _reporting_cue(hit: CueHit, frame: list[Token], blocked: Blocked) -> CueHit:
 
 
 def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
-    """The speaker token of a cue: the verb's subject, the object of 'according to', or the noun
-    after an inverted 'said'."""
+    """The speaker token of a cue: the verb's subject (for an "-ing" cue without one, the name
+    right before it; for a dateline read as the subject, its apposition), the object of
+    'according to', or the noun after an inverted 'said' (else the name right before ", said")."""
     if hit.lemma == "according to":
         to = hit.tokens[-1]
         return next((c for c in to.children if c.dep_ == "pobj"), None)

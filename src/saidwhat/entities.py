@@ -599,7 +599,8 @@ def _person_like(info: _Info) -> bool:
     ``data/groups.txt``); typed PERSON; or untyped, with no organisation word
     in its name, not a dateline-like word in capitals ("HEMPSTEAD") and not labelled a date, event
     or the like more often than a person ("Monday"); or typed ORG by the (noisy) recogniser while
-    its name holds no organisation word ("Tobiah Marsh")."""
+    its name holds no organisation word ("Tobiah Marsh"), if one of its mentions was read as a
+    person or it has a known given name (common words such as "Mental Coverage" are no one)."""
     if info.plural or info.entity.type == "GROUP":
         return False
     words = info.entity.name.lower().replace("’", "'").split()

@@ -39,17 +39,50 @@ def find(
             hit = cue_at(tok, INDIRECT_CLASSES)
             if hit is None or _inside(ch.start(tok), quote_ranges):
                 continue
-            span = _content(hit)
-            if span is None:
+            parts = _parts(hit, text)
+            if not parts:
                 continue
-            a, b = _trim(text, span[0], span[1])
-            start, end = ch.base + a, ch.base + b
+            spans = [(ch.base + a, ch.base + b) for a, b in parts]
+            start, end = spans[0][0], spans[-1][1]
             if end - start < 8 or _overlaps(start, end, quote_ranges):
                 continue
-            quote = _record(ch, table, hit, start, end, speakers)
+            quote = _record(ch, table, hit, spans, speakers)
             if quote is not None:
                 out.append(quote)
     return out
+
+
+def _parts(hit: CueHit, text: str) -> list[tuple[int, int]]:
+    """The reported clause's character spans (chunk-relative, trimmed): one for a clause the cue
+    governs, two around a cue that interrupts it."""
+    span = _content(hit)
+    if span is not None:
+        return [_trim(text, *span)]
+    parts = [_trim(text, a, b) for a, b in _around(hit)]
+    return [(a, b) for a, b in parts if b > a]
+
+
+def _around(hit: CueHit) -> list[tuple[int, int]]:
+    """The clause around a cue set off by commas ("Acts of protest, Mr. Obama said, are acts of
+    patriotism"; "Lenox was a juggernaut, Mr. Clarke said, until it went bankrupt"): the
+    parser hangs the cue on the clause's verb as ``parataxis``. Both sides, without the cue's
+    words and the sentence's final mark; nothing when a side is too short to be a report."""
+    verb = hit.verb
+    if verb.dep_ != "parataxis" or not verb.head.tag_.startswith(("VB", "MD")):
+        return []
+    if verb.left_edge.text != "," or verb.right_edge.text != ",":
+        return []
+    sent = verb.sent
+    before = [t for t in sent if t.i < verb.left_edge.i and not t.is_space]
+    after = [t for t in sent if t.i > verb.right_edge.i and not t.is_space]
+    while after and after[-1].is_punct:
+        after.pop()
+    if sum(t.is_alpha for t in before) < 2 or sum(t.is_alpha for t in after) < 2:
+        return []
+    return [
+        (before[0].idx, before[-1].idx + len(before[-1].text)),
+        (after[0].idx, after[-1].idx + len(after[-1].text)),
+    ]
 
 
 def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
@@ -117,22 +150,23 @@ def _record(
     ch: Chunk,
     table: EntityTable,
     hit: CueHit,
-    start: int,
-    end: int,
+    spans: list[tuple[int, int]],
     speakers: list[tuple[int, Entity]],
 ) -> Quote | None:
     subj = subject_of(hit, lambda t: False)
     if subj is None:
         return None
     mention = speaker_mention(ch, subj)
+    start = spans[0][0]
     i = bisect_left(speakers, (start,))
     res = table.resolve(mention, speakers[i - 1][1] if i else None)
-    text = ch.text[start - ch.base : end - ch.base]
+    text = " ".join(ch.text[a - ch.base : b - ch.base] for a, b in spans)
     toks = hit.tokens
     medium = medium_of_cue(hit.verb)
+    rule = "according-to" if hit.lemma == "according to" else "ccomp"
     return Quote(
         id=f"I{start}",
-        spans=[(start, end)],
+        spans=spans,
         text=text,
         kind="indirect",
         speaker=res.name,
@@ -144,7 +178,7 @@ def _record(
         addressee=addressee_of_cue(hit.verb, hit.lemma),
         confidence=round(res.confidence * 0.8, 3),
         evidence=[
-            "indirect:" + ("according-to" if hit.lemma == "according to" else "ccomp"),
+            "indirect:" + (rule if len(spans) == 1 else "parataxis"),
             res.evidence,
         ]
         + ([medium.evidence] if medium else []),

@@ -303,7 +303,7 @@ def combine(
     index = _SpanIndex(marked)
     indirect = [q for q in rule_quotes if q.kind == "indirect"]
     for lq in learned:
-        framed = _reframed(lq, indirect)
+        framed = _reframed(lq, indirect) or _around_cue(lq, indirect)
         if framed is not None:  # the rules' reading of the same words wins (once)
             if not any(q is framed for q in out):
                 out.append(framed)
@@ -342,6 +342,20 @@ def _reframed(learned: Quote, indirect: Sequence[Quote]) -> Quote | None:
         if not r.speaker_spans or not _overlaps(src, r.speaker_spans):
             continue
         if any(a <= cue[0] and cue[1] <= b for a, b in r.spans):
+            return r
+    return None
+
+
+def _around_cue(learned: Quote, indirect: Sequence[Quote]) -> Quote | None:
+    """The rules' report on both sides of the same cue ("The island was quiet, Okafor said,
+    until the cannery closed") where the tagger's content is only one side of it."""
+    if not learned.cue_spans:
+        return None
+    cue = learned.cue_spans[0]
+    for r in indirect:
+        if "indirect:parataxis" not in r.evidence or not _overlaps(cue, r.cue_spans):
+            continue
+        if all(any(a <= x and y <= b for a, b in r.spans) for x, y in learned.spans):
             return r
     return None
 
