@@ -5,19 +5,11 @@ sentence."""
 from __future__ import annotations
 
 import pytest
-import spacy
 from spacy.tokens import Doc
 
+from handparse import Row
+from handparse import parsed as _doc
 from saidwhat.attribution import SPEECH, _reporting_cue, _subordinate, cue_at, subject_of
-
-_VOCAB = spacy.blank("en").vocab  # English lexical attributes (is_alpha, lower_)
-Row = tuple[str, str, str, int]
-
-
-def _doc(rows: list[Row]) -> Doc:
-    """A parsed doc from (word, tag, dependency label, head index) rows, one space after each."""
-    words, tags, deps, heads = (list(col) for col in zip(*rows, strict=True))
-    return Doc(_VOCAB, words=words, tags=tags, deps=deps, heads=heads)
 
 
 def _never(_tok: object) -> bool:

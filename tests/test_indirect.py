@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import spacy
-from spacy.tokens import Doc
 
+from handparse import parsed as _doc
 from saidwhat.attribution import cue_at
 from saidwhat.indirect import INDIRECT_CLASSES, _around, question_put
 from saidwhat.records import Quote
@@ -31,14 +30,6 @@ def _indirect(text: str, cue: str, kind: str = "indirect") -> Quote:
 def test_a_question_put_to_someone_is_not_their_statement(text: str, kind: str, put: bool) -> None:
     cue = "Asked" if "Asked" in text else "asked"
     assert question_put(text, _indirect(text, cue, kind)) is put
-
-
-_VOCAB = spacy.blank("en").vocab
-
-
-def _doc(rows: list[tuple[str, str, str, int]]) -> Doc:
-    words, tags, deps, heads = (list(col) for col in zip(*rows, strict=True))
-    return Doc(_VOCAB, words=words, tags=tags, deps=deps, heads=heads)
 
 
 @pytest.mark.parametrize(("comma", "parts"), [(",", ["The plan", "would cost more"]), ("-", [])])
