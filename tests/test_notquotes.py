@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from saidwhat.marks import QuotedSpan, pair_quote_marks
-from saidwhat.notquotes import NICKNAME, SCARE, TERM, TITLE, classify
+from saidwhat.notquotes import MARKUP, NICKNAME, SCARE, TERM, TITLE, classify
 
 
 def quote_of(text: str, inner: str) -> QuotedSpan:
@@ -29,6 +29,12 @@ def quote_of(text: str, inner: str) -> QuotedSpan:
         pytest.param("the “Night Shift” star arrived", "Night Shift", TITLE, id="star-after"),
         pytest.param("a report titled “what the river knows” came out", "what the river knows",
                      TITLE, id="titled-lower-case"),
+        pytest.param("The spot, titled “Reckless,” runs in Ohio.", "Reckless,", TITLE,
+                     id="titled-one-word-comma"),
+        pytest.param("her new documentary “14th.” The film opens Friday.", "14th.", TITLE,
+                     id="work-one-word-period"),
+        pytest.param('<tweet author="harbourwatch">Fares?</tweet>', "harbourwatch", MARKUP,
+                     id="markup-attribute"),
         pytest.param("The band’s “Paper Moons” tour ended.", "Paper Moons", TITLE,
                      id="curly-possessive"),
         pytest.param("Her Second Album: “Paper Moons Rising.”", "Paper Moons Rising.", TITLE,

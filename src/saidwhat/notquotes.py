@@ -20,6 +20,8 @@ TITLE = "title of a work"
 NICKNAME = "nickname"
 SCARE = "scare quote"
 TERM = "term"
+MARKUP = "markup"
+"""An attribute value in markup left in the text (`<tweet author="…">`), not a quotation."""
 
 MAX_TITLE_WORDS = 8
 """Longest string (in words) taken for a title, nickname or term; 9 words or more is a sentence."""
@@ -126,12 +128,12 @@ def _sentence_like(content: str) -> bool:
 
 def _title_before_comma(a: _Around) -> bool:
     """American style puts a comma inside the marks: ``The novel, “A House of Small Weather,” has``.
-    A Title Case string whose only sentence-like sign is that trailing comma is still a title
-    candidate."""
+    A Title Case string (one word too: the documentary “13th.”) whose only sentence-like sign is
+    that trailing mark is still a title candidate; the rules then want a cue for it."""
     core = a.content.rstrip()
     if not core.endswith((",", ".")) or _INNER_SENTENCE_RE.search(core[:-1]):
         return False
-    return len(a.words) >= 2 and _title_case(core[:-1].split())
+    return _title_case(core[:-1].split())
 
 
 def _exclaims(content: str) -> bool:
@@ -290,13 +292,18 @@ _RULES = (_alias_rule, _title_rule, _name_rule, _lower_case_rule, _plain_title_r
 def classify(text: str, q: QuotedSpan, cue_nearby: bool) -> str | None:
     """Why the quoted string ``q`` is not a quotation, or None when it is one.
 
-    Reasons: ``"title of a work"``, ``"nickname"``, ``"term"``, ``"scare quote"``. ``cue_nearby``
-    says a speech cue (said, told...) is close to the string; it tips short or Title Case strings
-    without any other cue towards quotation, but not clear titles (``the “Cravings” author said``).
+    Reasons: ``"title of a work"``, ``"nickname"``, ``"term"``, ``"scare quote"``, ``"markup"``.
+    ``cue_nearby`` says a speech cue (said, told...) is close to the string; it tips short or Title
+    Case strings without any other cue towards quotation, but not clear titles (``the “Cravings”
+    author said``).
     """
+    if q.open > 0 and text[q.open - 1] == "=":  # an attribute's value: <tweet author="…">
+        return MARKUP
     a = _around(text, q)
     if a is None or not a.words or len(a.words) > MAX_TITLE_WORDS:
         return None
+    if a.ends_with("titled"):  # "The spot, titled “Arrogant,” features …"
+        return TITLE
     if _sentence_like(a.content) and not _title_before_comma(a):
         return None
     a.cue_nearby = cue_nearby
