@@ -224,9 +224,8 @@ def _possessive(a: _Around) -> bool:
 
 
 def _title_rule(a: _Around) -> str | None:
-    """A Title Case string with a cue for a work (possessive, "film", "“X” star") is a title."""
-    if a.ends_with("titled"):
-        return TITLE
+    """A Title Case string with a cue for a work (possessive, "film", "“X” star") is a title
+    ("titled" right before is read first, by :func:`classify`)."""
     if not _title_case(a.words):
         return None
     works = _cue_set("work")
