@@ -1,4 +1,4 @@
-"""Pure logic of the rules' reported speech (saidwhat.indirect) on hand-built records."""
+"""Pure logic of the rules' reported speech (saidwhat.indirect) on hand-built records and parses."""
 
 from __future__ import annotations
 
