@@ -243,9 +243,91 @@ def test_it_is_never_a_plural_group() -> None:
         ("General Assembly", "General Assembly"),
         ("Secretary of State Ilse Varga", "Ilse Varga"),  # from the given name after "of State"
         ("Ministry of Harbours", "Ministry of Harbours"),
+        ("Nanaimo MLA Sheila Marsh", "Sheila Marsh"),  # a member of a legislature
+        ("House Speaker Tomas Vale", "Tomas Vale"),
+        ("Filmmaker Annick Beaulieu-Tran", "Annick Beaulieu-Tran"),  # an occupation
+        ("Economist Tovah Lindqvist", "Tovah Lindqvist"),
+        ("Attorney General Tovah Lindqvist", "Attorney General Tovah Lindqvist"),  # a title
+        ("Farmer Brothers", "Farmer Brothers"),  # too short for a name after it
+        ("Teacher Union Hall", "Teacher Union Hall"),  # an organisation word
     ],
 )
 def test_a_name_is_shown_without_the_titles_written_before_it(written: str, shown: str) -> None:
     from saidwhat.entities import display_name
 
     assert display_name(written) == shown
+
+
+def test_a_place_after_of_is_not_the_organisations_short_name() -> None:
+    table = _table(
+        _name(0, "Saskatoon", 0, label="GPE"),
+        _name(40, "Prairie Growers Association of Saskatoon", 1, label="ORG"),
+    )
+    assert sorted(e.name for e in table.entities) == [
+        "Prairie Growers Association of Saskatoon",
+        "Saskatoon",
+    ]
+
+
+def _desc(start: int, text: str, sent: int, head: str, **kw: object) -> Mention:
+    return Mention(start, start + len(text), text, "description", sent=sent, head=head, **kw)  # type: ignore[arg-type]
+
+
+def test_a_description_opening_a_sentence_is_the_sentence_befores_subject() -> None:
+    """ "“…,” Priya Halloran said. Board chair Odile Varnum disputed that. The 58-year-old
+    said …": the topic of the sentence before, not the last speaker."""
+    table = _table(
+        _name(0, "Priya Halloran", 0, subject=True),
+        _name(40, "Odile Varnum", 1, subject=True),
+    )
+    last = table.entities[0]
+    res = table.resolve(_desc(80, "The 58-year-old", 2, "58-year-old", subject=True), last)
+    assert (res.name, res.evidence) == ("Odile Varnum", "speaker:description-previous-subject")
+
+
+def test_a_party_keeps_nominees_apart() -> None:
+    table = _table(_name(0, "Lorna Baptiste", 0), _name(40, "Dale Whitcombe", 1))
+    table.link_description("nominee", _name(0, "Lorna Baptiste", 0))
+    table.link_description("democratic nominee", _name(0, "Lorna Baptiste", 0))
+    table.link_description("nominee", _name(40, "Dale Whitcombe", 1))
+    table.link_description("republican nominee", _name(40, "Dale Whitcombe", 1))
+    res = table.resolve(_desc(90, "The Democratic nominee", 5, "nominee", subject=True))
+    assert res.name == "Lorna Baptiste"
+    res = table.resolve(_desc(130, "The Republican nominee", 6, "nominee", subject=True))
+    assert res.name == "Dale Whitcombe"
+
+
+def test_someone_introduced_by_an_indefinite_description_has_an_entity() -> None:
+    table = _table(_name(0, "Bertram Quill", 0, subject=True))
+    young = _desc(40, "A young deckhand", 1, "deckhand", subject=True)
+    table.introduce(young)
+    assert table.resolve(young).name == "young deckhand"
+    assert table.resolve(_desc(90, "a retired teacher", 2, "teacher")).entity is None
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Donald Trump’s campaign", "the Trump campaign"),  # as news names it
+        ("Ostrova's administration", "the Ostrova administration"),
+        ("the campaign", "the campaign"),
+        ("his campaign", "his campaign"),
+        ("Ostrova's lawyers", "Ostrova's lawyers"),  # not a group named for her
+    ],
+)
+def test_a_group_named_for_a_person_is_shown_by_the_surname(text: str, shown: str) -> None:
+    head = text.split()[-1]
+    table = EntityTable()
+    mention = Mention(0, len(text), text, "description", head=head, plural=head.endswith("s"))
+    assert table.resolve(mention).name == shown
+
+
+def test_he_after_a_report_is_the_reporter_not_the_one_reported_on() -> None:
+    """ "Spokesman Jon Marsh said that Governor Tomas Vale has long called for … He said …":
+    the first subject of the sentence before, not the most recent one."""
+    table = _table(
+        _name(0, "Jon Marsh", 0, subject=True),
+        _name(40, "Tomas Vale", 0, subject=True),
+    )
+    res = table.resolve(Mention(90, 92, "He", "pronoun", sent=1, subject=True))
+    assert res.name == "Jon Marsh"

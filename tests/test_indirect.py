@@ -6,7 +6,7 @@ import pytest
 
 from handparse import parsed as _doc
 from saidwhat.attribution import cue_at
-from saidwhat.indirect import INDIRECT_CLASSES, _around, question_put
+from saidwhat.indirect import INDIRECT_CLASSES, _according_clause, _around, question_put
 from saidwhat.records import Quote
 
 
@@ -52,3 +52,28 @@ def test_a_cue_set_off_by_commas_splits_its_report(comma: str, parts: list[str])
     hit = cue_at(doc[4], INDIRECT_CLASSES)
     assert hit is not None
     assert [doc.text[a:b] for a, b in _around(hit)] == parts
+
+
+def test_according_to_leaves_the_whole_source_phrase_out() -> None:
+    """ "According to a statement from the ministry, the team will come." The phrase runs to its
+    comma, "from the ministry" included (the parser hangs it on "statement")."""
+    doc = _doc(
+        [
+            ("According", "VBG", "prep", 11),
+            ("to", "IN", "prep", 0),
+            ("a", "DT", "det", 3),
+            ("statement", "NN", "pobj", 1),
+            ("from", "IN", "prep", 3),
+            ("the", "DT", "det", 6),
+            ("ministry", "NN", "pobj", 4),
+            (",", ",", "punct", 11),
+            ("the", "DT", "det", 9),
+            ("team", "NN", "nsubj", 11),
+            ("will", "MD", "aux", 11),
+            ("come", "VB", "ROOT", 11),
+            (".", ".", "punct", 11),
+        ]
+    )
+    span = _according_clause(doc[0])
+    assert span is not None
+    assert doc.text[span[0] : span[1]].rstrip(" .") == "the team will come"

@@ -8,7 +8,9 @@ import pytest
 from saidwhat.mentions import (
     Chunk,
     dateline_length,
+    iter_description_links,
     iter_names,
+    iter_new_speakers,
     number_sentences,
     speaker_mention,
 )
@@ -142,3 +144,50 @@ def test_a_title_of_a_place_runs_on_into_the_name(head: str) -> None:
     assert [m.text for m in iter_names(ch)] == ["Secretary of State Jon Kell"]
     tok = next(t for t in ch.doc if t.text == head)
     assert speaker_mention(ch, tok).text == "Secretary of State Jon Kell"
+
+
+def test_a_courtesy_title_makes_a_person_whose_name_stops_before_of() -> None:
+    ch = _chunk("Mr. Halvard Quist of the Prairie Wildlife Trust said the plan was the least bad.")
+    assert next(m.text for m in iter_names(ch)) == "Mr. Halvard Quist"
+
+
+def test_a_hyphenated_subject_the_parser_split_is_one_word() -> None:
+    """ "Its vice-president, Gordon Tamsin, told …": the parser makes "vice" and "president"
+    both subjects; the apposition hangs on the last part."""
+    ch = _chunk("Its vice-president, Gordon Tamsin, told the crowd the company had cut two floors.")
+    vice = next(t for t in ch.doc if t.text == "vice")
+    assert speaker_mention(ch, vice).text == "Gordon Tamsin"
+
+
+@pytest.mark.parametrize(
+    ("text", "new"),
+    [
+        ("A young deckhand who asked not to be named said he would leave.", ["A young deckhand"]),
+        ("The deckhand said he would leave.", []),  # someone already known
+        ("A report said the quota was too low.", []),  # a message, not a person
+        ("“We waited all day,” said one woman.", ["one woman"]),
+        ("One official said the quota was too low.", []),  # "one" only before a person noun
+    ],
+)
+def test_an_indefinite_description_that_speaks_is_someone_new(text: str, new: list[str]) -> None:
+    assert [m.text for m in iter_new_speakers(_chunk(text))] == new
+
+
+def test_a_role_before_a_name_links_the_role_and_its_words() -> None:
+    ch = _chunk("Democratic nominee Lorna Baptiste opened the debate.")
+    links = [(head, m.text) for head, m in iter_description_links(ch, list(iter_names(ch)))]
+    assert ("nominee", "Lorna Baptiste") in links
+    assert ("democratic nominee", "Lorna Baptiste") in links
+
+
+@pytest.mark.parametrize(("org", "whole"), [(True, True), (False, False)])
+def test_an_organisation_name_runs_on_over_a_possessive(org: bool, whole: bool) -> None:
+    """ "The Northern Nurses' Association said …": one name where the recogniser reads one
+    organisation across the possessive, else the parser's two."""
+    text = "The Northern Nurses' Association said the deal includes raises."
+    doc = load_model()(text, disable=["ner", "lemmatizer", "attribute_ruler"])
+    number_sentences(doc)
+    spans = [(4, text.index(" said"), "ORG")] if org else []
+    ch = Chunk(doc, 0, 0, [], spans)
+    names = [m.text for m in iter_names(ch)]
+    assert ("Northern Nurses' Association" in names) is whole

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from saidwhat.cues import lemma_of, lexicon
-from saidwhat.lexicons import word_set
+from saidwhat.lexicons import gendered_nouns, title_nouns, word_set
 from saidwhat.mentions import (
     SUBJECT_DEPS,
     Chunk,
@@ -163,7 +163,7 @@ def _reporting_cue(hit: CueHit, frame: list[Token], blocked: Blocked) -> CueHit:
     quote hangs from "said". A person's cue inside another's ("he said she told him ‘…’") stays,
     and so does one whose reporting cue has an impersonal subject too (an organisation's "it")."""
     subj = subject_of(hit, blocked)
-    if subj is None or subj.lower_ not in _IMPERSONAL:
+    if subj is None or not _impersonal(subj):
         return hit
     inside, tok = {t.i for t in frame}, hit.verb
     for _ in range(REPORT_STEPS):
@@ -174,6 +174,32 @@ def _reporting_cue(hit: CueHit, frame: list[Token], blocked: Blocked) -> CueHit:
             speaker = subject_of(outer, blocked)  # "It's denouncing what it calls ‘…’" stays
             return outer if speaker is not None and speaker.lower_ not in _IMPERSONAL else hit
     return hit
+
+
+def _impersonal(subj: Token) -> bool:
+    """Whether a cue's subject names no one who could speak: "it", "this", "that", or a common
+    noun that is no person, group, organisation or message ("the increase reflects ‘…’", unlike
+    "the senator", "officials", "the agency" or "the report")."""
+    if subj.lower_ in _IMPERSONAL:
+        return True
+    if subj.tag_ not in ("NN", "NNS") or subj.ent_type_:
+        return False
+    word = subj.lower_
+    return not any(word in known for known in _speaking_nouns()) and (
+        word.rstrip("s") not in title_nouns().values()
+    )
+
+
+def _speaking_nouns() -> tuple[frozenset[str], ...]:
+    """Common nouns that may name a speaker (people, groups, organisations, messages)."""
+    return (
+        frozenset(title_nouns().values()),
+        frozenset(gendered_nouns()),
+        word_set("groups.txt"),
+        word_set("relational_nouns.txt"),
+        word_set("org_words.txt"),
+        word_set("message_nouns.txt"),
+    )
 
 
 def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:
@@ -375,6 +401,26 @@ def headline_frame(ch: Chunk, open_tok: Token | None, para: tuple[int, int]) -> 
     if after is None or after.lower_ not in _HEADLINE_LINKS or last.i >= open_tok.i:
         return None
     return Frame("headline-colon", None, last)
+
+
+_LEAD_PRONOUNS = frozenset({"he", "she", "they"})
+
+
+def colon_lead(
+    ch: Chunk, open_tok: Token | None, para: tuple[int, int], blocked: Blocked
+) -> Frame | None:
+    """``Lindell is not convinced: “Tripled from what?”``: a clause with no cue that ends in a
+    colon right before the quote, in the same paragraph. Its subject speaks when it is a name or
+    a personal pronoun; the colon is no cue word, so the quote gets none."""
+    if open_tok is None or open_tok.text != ":" or ch.start(open_tok) < para[0]:
+        return None
+    verb = open_tok.head if open_tok.dep_ == "punct" else open_tok.sent.root
+    subj = next((c for c in verb.children if _subject(c) and not blocked(c)), None)
+    if subj is None or ch.start(subj) < para[0]:
+        return None
+    if is_name_token(subj) or subj.lower_ in _LEAD_PRONOUNS:
+        return Frame("cue:colon-lead", None, subj)
+    return None
 
 
 def said_before(

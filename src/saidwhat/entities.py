@@ -9,6 +9,7 @@ says which rule decided, so users can read why a speaker was chosen.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Literal
@@ -49,6 +50,7 @@ class Mention:
     possessive: bool = False
     members: tuple[Mention, ...] = ()
     titlecase: bool = False  # in a headline-style sentence ("Obama Sees Personal Insult …")
+    detail: str = ""  # a description's "for"/"of" phrase ("for Hillary Clinton")
 
 
 @dataclass(slots=True)
@@ -101,7 +103,9 @@ def after_titles(words: list[str]) -> list[str]:
     after the last title word (``data/honorifics.txt``, ``data/title_nouns.txt``) when a known
     given name follows it, or a name of at most two words after an honorific that is not a party
     ("Mr. Obama"; "Republican National Committee" and "General Assembly" stay whole); after "Title
-    of Place", from the first known given name ("Secretary of State John Kerry" -> "John Kerry")."""
+    of Place", from the first known given name ("Secretary of State John Kerry" -> "John Kerry");
+    after an occupation that opens a name of two or three words (``data/role_nouns.txt``:
+    "Filmmaker Annick Beaulieu-Tran" -> "Annick Beaulieu-Tran")."""
     titles = honorifics() | title_nouns().keys()
     for i in range(len(words) - 2, -1, -1):
         word = words[i].lower().strip(",")
@@ -117,6 +121,18 @@ def after_titles(words: list[str]) -> list[str]:
         given = rest[0].lower().strip(".,") in first_name_genders()
         courtesy = word in honorifics() and word.rstrip(".") not in PARTY_WORDS
         return rest if given or (courtesy and len(rest) <= 2) else words
+    return _after_role(words)
+
+
+def _after_role(words: list[str]) -> list[str]:
+    """A name without the occupation it opens with ("Filmmaker Annick Beaulieu-Tran"), when
+    two or three capitalised words follow, none of them an organisation or time word."""
+    rest = words[1:]
+    if not words or words[0].lower() not in word_set("role_nouns.txt") or not 2 <= len(rest) <= 3:
+        return words
+    others = word_set("org_words.txt") | word_set("time_words.txt")
+    if all(w[:1].isupper() and w.lower().strip(".,") not in others for w in rest):
+        return rest
     return words
 
 
@@ -347,7 +363,7 @@ class EntityTable:
         def fits(i: _Info) -> bool:
             return _person_like(i) and (want is None or i.gender in (None, want))
 
-        info = self._salient(m, fits, want)
+        info = self._previous_subject(m, fits) or self._salient(m, fits, want)
         if info is not None:
             if last_speaker is not None and info.entity is last_speaker:
                 conf = 0.9 if info.gender == want else 0.8
@@ -412,7 +428,7 @@ class EntityTable:
         if known is not None:  # "said Hester", where the parser saw no proper noun
             return self._learn(known, None, "speaker:name-known", 0.85, m)
         definite = _definite(m.text)  # "a spokeswoman" is someone new, not the last one
-        linked = self._most_recent(m.start, lambda i: head in i.heads) if definite else None
+        linked = self._role_link(m, head) if definite else None
         if linked is not None:
             return self._learn(linked, None, "speaker:description-link", 0.85, m)
         titled = head in title_nouns().values() and (m.possessive or not definite)
@@ -429,7 +445,8 @@ class EntityTable:
             owner = quote_speaker.name
             name = f"{owner}’ {head}" if owner.endswith("s") else f"{owner}’s {head}"
             return Resolution(None, name, "speaker:my-relation", 0.6)
-        if m.possessive or head in word_set("relational_nouns.txt"):
+        relational = head in word_set("relational_nouns.txt") and not _bare_relation(m)
+        if m.possessive or relational:
             return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
         if head in word_set("org_words.txt"):  # "the port authority" is nobody's description
             org = self._org_for(m, head)
@@ -437,13 +454,16 @@ class EntityTable:
                 return self._learn(org, None, "speaker:description-org-link", 0.6, m)
             return Resolution(None, _description_name(m.text), "speaker:description-org", 0.4)
         if not _definite(m.text):  # "a young woman": someone new
-            return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+            return self._someone_new(m)
         gender = gendered_nouns().get(head)  # "the businessman" is not the last speaker, Mrs. X
 
         def fits(i: _Info) -> bool:
             return _person_like(i) and not (gender and i.gender and i.gender != gender)
 
         last = self._info_of(last_speaker)
+        previous = self._previous_subject(m, fits)
+        if previous is not None and previous is not last:  # "X disputed that. The 58-year-old …"
+            return self._learn(previous, None, "speaker:description-previous-subject", 0.65, m)
         # not a last speaker known by another title ("Coach Tom Reilly" is no "cookbook author")
         if last is not None and fits(last) and (not last.heads or head in last.heads):
             return self._learn(last, None, "speaker:description-last-speaker", 0.7, m)
@@ -451,6 +471,57 @@ class EntityTable:
         if info is not None:
             return self._learn(info, None, "speaker:description-salience", 0.6, m)
         return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+
+    def introduce(self, m: Mention) -> Entity:
+        """Someone new, described by an indefinite description that speaks ("A young harvester
+        who asked not to be named said …"): an entity of their own, so that the next "he said"
+        goes to them rather than to the person named before them."""
+        info = self._by_span.get((m.start, m.end))
+        if info is None:
+            head = m.head.lower()
+            info = self._new(_description_name(m.text), "PERSON", gender=gendered_nouns().get(head))
+            self._note(info, m)
+        return info.entity
+
+    def _role_link(self, m: Mention, head: str) -> _Info | None:
+        """The most recent entity the text gave this role, unless the party it was given the role
+        with is another than the description's: "the Democratic presidential nominee" is not
+        "Republican presidential nominee Donald Trump"."""
+        party = _parties(m.text)
+
+        def fits(i: _Info) -> bool:
+            if head not in i.heads:
+                return False
+            roles = [_parties(h) for h in i.heads if h.endswith(" " + head)]
+            return not party or not roles or any(not r or r == party for r in roles)
+
+        return self._most_recent(m.start, fits)
+
+    def _someone_new(self, m: Mention) -> Resolution:
+        """An indefinite description: the new person :meth:`introduce` made of it, else nobody
+        known ("a spokeswoman", named by its words)."""
+        info = self._by_span.get((m.start, m.end))
+        if info is None:
+            return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+        return Resolution(info.entity, info.entity.name, "speaker:description-new", 0.4)
+
+    def _previous_subject(self, m: Mention, pred: object) -> _Info | None:
+        """The compatible entity that was the first subject of the sentence before ``m``, when
+        ``m`` opens its own sentence as a subject outside quotes: a description that starts a
+        sentence continues the sentence before's topic ("Board chair Dale Kowalczyk disputed that
+        account. The 58-year-old former principal told …"), even when someone else spoke last;
+        the main clause's subject comes first ("Josh Earnest said that Obama … He said")."""
+        if not m.subject or m.in_quote:
+            return None
+        found: list[tuple[int, _Info]] = []
+        for info in self._infos:
+            before = info.before(m.start)
+            if before and before[-1][1] == m.sent:  # not the sentence's first mention
+                return None
+            first = next((p[0] for p in before if p[1] == m.sent - 1 and p[2] and not p[3]), None)
+            if first is not None and pred(info):  # type: ignore[operator]
+                found.append((first, info))
+        return min(found, key=lambda f: f[0])[1] if found else None
 
     def _org_for(self, m: Mention, head: str) -> _Info | None:
         """The organisation "the authority" stands for: the most recent one whose name holds the
@@ -460,6 +531,9 @@ class EntityTable:
             m.start,
             lambda i: _org_like(i) and not i.headline_name and any(head in w for w in i.words),
         )
+        bare = m.text.lower().split() == ["the", head]
+        if named is None and bare and head in word_set("company_nouns.txt"):
+            return self._most_named_org(m.start)  # "The bank said" after "Wells Fargo"
         kind = org_kinds().get(head)
         if named is not None or kind is None or m.plural:
             return named
@@ -468,6 +542,20 @@ class EntityTable:
             m.start,
             lambda i: not i.headline_name and any(w.lower() in kind for ws in i.words for w in ws),
         )
+
+    def _most_named_org(self, pos: int) -> _Info | None:
+        """The organisation named most often before ``pos`` (at least twice; none on a tie), not
+        a news outlet: the business an article is about."""
+        outlets = org_kinds().get("newspaper", frozenset())
+        counts = [
+            (len(i.before(pos)), i)
+            for i in self._infos
+            if _business_like(i) and not any(w in outlets for ws in i.words for w in ws)
+        ]
+        counts.sort(key=lambda c: -c[0])
+        if not counts or counts[0][0] < 2 or (len(counts) > 1 and counts[1][0] == counts[0][0]):
+            return None
+        return counts[0][1]
 
     def _body_name(self, headline: _Info) -> _Info | None:
         """The body's name that a headline's capitals ran on from: "Elizabeth Warren" for
@@ -498,11 +586,14 @@ class EntityTable:
     def _named_next(self, m: Mention) -> _Info | None:
         """The person a titled description introduces, named as a subject in one of the next two
         sentences and not before: "Connecticut’s tax commissioner says … Kevin Sullivan says he
-        instructed staff …" (news briefs name the official after the role)."""
+        instructed staff …" (news briefs name the official after the role). Not a person the text
+        gives another role ("The bar's owner, Lucy Okonkwo")."""
         best: tuple[int, _Info] | None = None
         for info in self._infos:
             first = next((p for p in info.positions if p[0] != m.start), None)  # not this one
             if first is None or first[0] <= m.end or not 0 < first[1] - m.sent <= 2:
+                continue
+            if not _may_hold_role(info, m):  # "The bar's owner, Lucy …"
                 continue
             if first[2] and _person_like(info) and (best is None or first[0] < best[0]):
                 best = (first[0], info)
@@ -531,7 +622,12 @@ class EntityTable:
         org = self._org_for(m, head)
         if org is not None:
             return Resolution(org.entity, org.entity.name, "speaker:group-org", 0.8)
-        name = _description_name(m.text)
+        if m.text.lower().split() == ["the", head]:  # "The Producers Association disagreed.
+            org = self._previous_subject(m, _named_org)  # … the group said"
+            if org is not None:
+                self._note(org, m)
+                return Resolution(org.entity, org.entity.name, "speaker:group-previous", 0.7)
+        name = _named_for(m.text, head) or _description_name(m.text)
         for info in self._infos:
             if info.entity.name.lower() == name.lower():
                 self._note(info, m)
@@ -619,6 +715,34 @@ def _person_like(info: _Info) -> bool:
     return info.votes.get("PERSON", 0) > 0 or _gender_of(info.entity.name) is not None
 
 
+def _parties(text: str) -> set[str]:
+    """The party words of a description or role ("democratic presidential nominee" ->
+    {"democrat"})."""
+    words = (w.removesuffix("ic") for w in text.lower().split())
+    return {"republican" if w == "gop" else w for w in words if w in PARTY_WORDS}
+
+
+def _may_hold_role(info: _Info, m: Mention) -> bool:
+    """Whether a person may hold the role a description names: one the text gives no role, the
+    same role, or a role tied to someone the description names too ("Clinton communications
+    director Jennifer Palmieri" for "a spokeswoman for Hillary Clinton"), but not another role
+    ("The bar's owner, Lucia Okafor" for "a spokesperson for Harbourside Health")."""
+    if not info.heads or m.head.lower() in info.heads:
+        return True
+    said = set(f"{m.text} {m.detail}".lower().split())
+    return any(said & set(h.split()[:-1]) for h in info.heads)
+
+
+def _bare_relation(m: Mention) -> bool:
+    """Whether a relational noun describes a known person rather than naming someone by relation:
+    "the mother of two said" (definite, no possessor, no "of" other than a number), unlike "her
+    husband" or "the mother of the victim"."""
+    if m.possessive or not _definite(m.text):
+        return False
+    after = m.text.lower().partition(" of ")[2]
+    return not after or bool(re.match(r"(two|three|four|five|six|seven|\d+)\b", after))
+
+
 def _definite(text: str) -> bool:
     """Whether a description may point back to someone already known: "the cookbook author" may;
     "a young woman" or "one user" introduce someone new."""
@@ -649,6 +773,33 @@ def _first_person_owner(m: Mention) -> bool:
     return m.text.lower().split(" ", 1)[0] in ("my", "our")
 
 
+_NAMED_FOR = frozenset({"campaign", "administration", "government", "camp", "team", "office"})
+"""Groups named for a person the way news names them: "the Trump campaign"."""
+
+
+def _named_for(text: str, head: str) -> str | None:
+    """ "Donald Trump’s campaign" -> "the Trump campaign" (a person's campaign, administration
+    or office by the surname, as news and annotators name it), else None."""
+    words = text.replace("’", "'").split()
+    if head not in _NAMED_FOR or len(words) < 2 or words[-1].lower() != head:
+        return None
+    owner = words[-2]
+    if not owner.endswith(("'s", "s'")) or not owner[:1].isupper():
+        return None
+    surname = owner.removesuffix("'s").rstrip("'")
+    return f"the {surname} {head}"
+
+
+def _business_like(info: _Info) -> bool:
+    """An organisation that may be a business ("Larkspur Foods"), not a group of people."""
+    return _org_like(info) and not (info.plural or info.headline_name)
+
+
+def _named_org(info: _Info) -> bool:
+    """One organisation the recogniser named ("the Tax Policy Center"), not a group of people."""
+    return info.entity.type == "ORG" and not info.plural and not info.headline_name
+
+
 def _org_like(info: _Info) -> bool:
     """An organisation or group: typed so, or untyped with an organisation word in its name."""
     if info.entity.type in ("ORG", "GROUP"):
@@ -658,10 +809,13 @@ def _org_like(info: _Info) -> bool:
 
 
 def _name_overlap(words: tuple[str, ...], known: tuple[str, ...]) -> int:
-    """3: same name; 2: the surname of a known full name (or the reverse); 1: its first name."""
+    """3: same name; 2: the surname of a known full name (or the reverse); 1: its first name.
+    The place after an organisation's "of" is not its short name."""
     if words == known:
         return 3
     short, long_ = (words, known) if len(words) <= len(known) else (known, words)
+    if "of" in long_ and not set(short) & set(long_[: long_.index("of")]):
+        return 0  # "Saskatchewan" is not the "Producers Association of Saskatchewan"
     if short[-1] == long_[-1] and set(short) <= set(long_):
         return 2
     if len(short) == 1 and short[0] == long_[0] and len(long_) > 1:

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 from saidwhat.attribution import CueHit, cue_at, subject_of
 from saidwhat.entities import EntityTable
 from saidwhat.medium import addressee_of_cue, medium_of_cue
-from saidwhat.mentions import Chunk, in_ranges, is_dateline, speaker_mention
+from saidwhat.mentions import SUBJECT_DEPS, Chunk, in_ranges, is_dateline, speaker_mention
 from saidwhat.records import Entity, Quote
 
 CLAUSE_DEPS = frozenset({"ccomp"})
@@ -104,6 +104,10 @@ def _content(hit: CueHit) -> tuple[int, int] | None:
     if clause is None or len(list(clause.subtree)) < MIN_TOKENS:
         return None
     left, right = _after_dateline(clause.left_edge, clause.right_edge), clause.right_edge
+    if not any(c.dep_ in SUBJECT_DEPS for c in clause.children):  # its subject read as object:
+        obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < clause.i), None)
+        if obj is not None:  # "says her documentary, “Rent Day,” began with …"
+            left = obj.left_edge
     return left.idx, right.idx + len(right.text)
 
 
@@ -128,6 +132,8 @@ def _according_clause(according: Token) -> tuple[int, int] | None:
     source = next((c for t in according.children for c in t.children if c.dep_ == "pobj"), None)
     if source is not None:  # the source's name, not what the parser hung on it
         phrase |= {t.i for t in source.lefts} | {source.i}
+        comma = next((t.i for t in sent if t.i > source.i and t.text == ","), sent.end)
+        phrase |= {t.i for t in source.subtree if t.i < comma}  # "a statement from X,"
     toks = [t for t in sent if t.i not in phrase and not t.is_space]
     before = [t for t in toks if t.i < according.i]
     after = [t for t in toks if t.i > according.i]

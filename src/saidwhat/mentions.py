@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from saidwhat.cues import lexicon
 from saidwhat.entities import OTHER_LABELS, Mention, name_words
-from saidwhat.lexicons import honorifics, pronouns, title_nouns, word_set
+from saidwhat.lexicons import gendered_nouns, honorifics, pronouns, title_nouns, word_set
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "FAC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
@@ -181,12 +182,19 @@ def _in_name(tok: Token) -> bool:
 
 
 def _a_person(ch: Chunk, first: Token, last: Token) -> bool:
-    """Whether a run of name words ends in a person's name (the recogniser reads a person that
-    ends with it, and its last word is no organisation word): a person's name never reaches over
-    "of" into the organisation the person belongs to ("Secretary of State" still does)."""
+    """Whether a run of name words ends in a person's name (a courtesy title opens it, or the
+    recogniser reads a person that ends with it, and its last word is no organisation word): a
+    person's name never reaches over "of" into the organisation the person belongs to
+    ("Secretary of State" still does)."""
     if last.lower_ in word_set("org_words.txt"):
         return False
+    if first.lower_.rstrip(".") in _COURTESY and first.i < last.i:  # "Mr. Morgan of the Club"
+        return True
     return ch.person_ends_at(ch.start(first), ch.end(last))
+
+
+_COURTESY = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
+"""Courtesy titles, before a person's name only."""
 
 
 def _title_word(tok: Token) -> bool:
@@ -201,7 +209,7 @@ def full_name(ch: Chunk, tok: Token) -> tuple[Token, Token]:
     (``data/org_words.txt``: "Bureau of Prisons", "Alliance to Reclaim Our Schools"), or over a
     title's "of" ("Secretary of State John F. Kerry", from either side). A person's name stops
     before "of" (:func:`_a_person`)."""
-    first, last = name_chain(tok)
+    first, last = _across_possessive(ch, *name_chain(tok))
     doc = tok.doc
     if first.i >= 2 and doc[first.i - 1].lower_ == "of" and _title_word(doc[first.i - 2]):
         first = name_chain(doc[first.i - 2])[0]  # "[Secretary of] State John F. Kerry"
@@ -231,6 +239,21 @@ def full_name(ch: Chunk, tok: Token) -> tuple[Token, Token]:
             last = name_chain(nxt)[1]
         else:
             break
+    return first, last
+
+
+def _across_possessive(ch: Chunk, first: Token, last: Token) -> tuple[Token, Token]:
+    """A name run on over a possessive inside one organisation's name, where the recogniser
+    reads them as one ("Ontario Nurses' Association", "St. Aldric's Hospital")."""
+    doc = first.doc
+    if first.i >= 2 and doc[first.i - 1].tag_ == "POS" and is_name_token(doc[first.i - 2]):
+        owner = name_chain(doc[first.i - 2])[0]
+        if ch.covered_by_org(ch.start(owner), ch.end(last)):
+            first = owner
+    if last.i + 2 < len(doc) and doc[last.i + 1].tag_ == "POS" and is_name_token(doc[last.i + 2]):
+        end = name_chain(doc[last.i + 2])[1]
+        if ch.covered_by_org(ch.start(first), ch.end(end)):
+            last = end
     return first, last
 
 
@@ -430,7 +453,8 @@ def _person_part(tok: Token) -> Token | None:
 
 
 def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[str, Mention]]:
-    """Apposition, copula and title-before-name links: ('doctor', <Jane Doe>)."""
+    """Apposition, copula, role-before-name and title-before-name links: ('doctor', <Jane
+    Doe>), ('councillor', <Ausma Malik>) for "City councillor Ausma Malik"."""
     for tok in ch.doc:
         if tok.like_num and tok.dep_ in ("appos", "amod", "npadvmod") and is_name_token(tok.head):
             yield (
@@ -445,6 +469,12 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
             subj = next((c for c in tok.head.children if c.dep_ in SUBJECT_DEPS), None)
             if subj is not None and is_name_token(subj):
                 yield tok.lower_, _name_of(ch, subj)
+        elif _role_before_name(tok):  # "City councillor Ausma Malik"
+            name = _name_of(ch, tok.head)
+            yield tok.lower_, name
+            words = [t.lower_ for t in tok.subtree if t.dep_ not in ("det", "punct", "case")]
+            if len(words) > 1:  # "democratic presidential nominee", told apart from others
+                yield " ".join(words), name
         elif tok.dep_ == "pobj" and tok.head.lower_ == "as" and is_noun(tok):
             subj = _clause_subject(tok.head.head)
             if subj is not None and is_name_token(subj):
@@ -456,12 +486,46 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
             yield first_word, mention
 
 
+def iter_new_speakers(ch: Chunk) -> Iterator[Mention]:
+    """Indefinite descriptions that speak outside quotes ("A young harvester who asked not to be
+    named said …"): someone new, whom a later "he said" may mean."""
+    lex = lexicon()
+    not_people = word_set("org_words.txt") | word_set("message_nouns.txt")
+    for tok in ch.doc:
+        if tok.dep_ != "nsubj" or tok.tag_ != "NN" or tok.lower_ in not_people:
+            continue
+        cue = lex.word(tok.head.lower_)
+        if cue is None or not cue.is_speech or ch.in_quote(tok):
+            continue
+        if any(_indefinite(c, tok) for c in tok.children):
+            yield description_mention(ch, tok)  # "a young deckhand who asked not to be named"
+
+
+def _indefinite(det: Token, noun: Token) -> bool:
+    """ "a"/"an" before a noun, or "one" before a person ("said one woman")."""
+    if det.dep_ == "det" and det.lower_ in ("a", "an"):
+        return True
+    return det.lower_ == "one" and noun.lower_ in gendered_nouns()
+
+
+def _role_before_name(tok: Token) -> bool:
+    """A lower-case role noun compounded to a name ("councillor" in "City councillor Ausma
+    Malik"), not one with a possessor ("Clinton's lawyer Cheryl Mills" is not "his lawyer")."""
+    return (
+        tok.dep_ == "compound"
+        and tok.tag_ == "NN"
+        and tok.is_lower
+        and is_name_token(tok.head)
+        and not any(c.dep_ == "poss" for c in tok.children)
+    )
+
+
 def _clause_subject(verb: Token) -> Token | None:
     return next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
 
 
 def _title_heads() -> frozenset[str]:
-    return frozenset(t.rstrip(".") for t in honorifics())
+    return frozenset(t.rstrip(".") for t in honorifics()) | word_set("role_nouns.txt")
 
 
 def _appos_pair(tok: Token) -> tuple[Token, Token] | None:
@@ -480,6 +544,7 @@ def _name_of(ch: Chunk, tok: Token) -> Mention:
 
 def speaker_mention(ch: Chunk, tok: Token, coordinate: bool = True) -> Mention:
     """The mention headed by ``tok`` (a cue's subject): a name, pronoun, group or description."""
+    tok = _whole_word(tok)
     sent = ch.sent_index(tok)
     if coordinate and tok.i in ch.groups():
         return ch.groups()[tok.i]
@@ -504,6 +569,22 @@ def speaker_mention(ch: Chunk, tok: Token, coordinate: bool = True) -> Mention:
     if owner is not None:  # "a survey by the Friends of the Library", "the group's statement"
         return speaker_mention(ch, owner, coordinate)
     return description_mention(ch, tok)
+
+
+def _whole_word(tok: Token) -> Token:
+    """The last part of a hyphenated word the parser split into subjects ("vice" in "Its
+    vice-president, Gordon Tse, told …"): the part its apposition hangs on."""
+    doc = tok.doc
+    while (
+        tok.i + 2 < len(doc)
+        and not tok.whitespace_
+        and doc[tok.i + 1].text == "-"
+        and not doc[tok.i + 1].whitespace_
+        and doc[tok.i + 2].tag_.startswith("NN")
+        and doc[tok.i + 2].head.i in (tok.head.i, tok.i)
+    ):
+        tok = doc[tok.i + 2]
+    return tok
 
 
 def _of_name(tok: Token) -> Token | None:
@@ -553,7 +634,17 @@ def description_mention(ch: Chunk, tok: Token) -> Mention:
         in_quote=ch.in_quote(tok),
         plural=tok.tag_ in ("NNS", "NNPS"),
         possessive=any(c.dep_ == "poss" for c in tok.children),
+        detail=_detail(ch, tok),
     )
+
+
+def _detail(ch: Chunk, tok: Token) -> str:
+    """A description's "for"/"of" phrase ("for Hillary Clinton" in "a spokeswoman for Hillary
+    Clinton"): whom the role serves."""
+    prep = next((c for c in tok.rights if c.dep_ == "prep" and c.lower_ in ("for", "of")), None)
+    if prep is None:
+        return ""
+    return ch.text[prep.idx : prep.right_edge.idx + len(prep.right_edge.text)]
 
 
 def _hyphenated(tok: Token) -> str:

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy
 import spacy
+from spacy.attrs import ORTH
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span, Token
 
 from saidwhat import indirect, marks, notquotes
@@ -26,6 +28,7 @@ from saidwhat.attribution import (
     Blocked,
     Frame,
     colon_frame,
+    colon_lead,
     find_frame,
     headline_frame,
     opens_sentence,
@@ -34,6 +37,7 @@ from saidwhat.attribution import (
 from saidwhat.cues import lexicon
 from saidwhat.entities import EntityTable, Mention, Resolution
 from saidwhat.errors import SaidwhatError, notice
+from saidwhat.lexicons import data_lines
 from saidwhat.medium import addressee_of_cue, interview_context, medium_of_cue
 from saidwhat.mentions import (
     Chunk,
@@ -41,6 +45,7 @@ from saidwhat.mentions import (
     iter_coordinations,
     iter_description_links,
     iter_names,
+    iter_new_speakers,
     ner_spans,
     number_sentences,
     speaker_mention,
@@ -69,13 +74,19 @@ _LONG_RUN = re.compile(r"\S{300,}")
 
 
 def load_model(name: str = DEFAULT_MODEL) -> Language:
-    """Load an installed spaCy pipeline by name (never downloads)."""
+    """Load an installed spaCy pipeline by name (never downloads), its tokenizer keeping
+    abbreviated titles whole (``data/abbreviations.txt``: "Coun.", "Const.")."""
     try:
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except OSError as exc:
         raise SaidwhatError(
             "E004", f"spaCy pipeline {name!r} is not installed (install its package first)"
         ) from exc
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        for abbr in data_lines("abbreviations.txt"):
+            tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+    return nlp
 
 
 @dataclass(slots=True)
@@ -412,9 +423,13 @@ class Engine:
                 items.append((m.start, 1, m))
             for head, m in iter_description_links(ch, names):
                 items.append((m.start, 2, (head, m)))
+            for m in iter_new_speakers(ch):
+                items.append((m.start, 3, m))
         for _, _, item in sorted(items, key=lambda it: (it[0], it[1])):
             if isinstance(item, tuple):
                 state.table.link_description(*item)
+            elif item.kind == "description":
+                state.table.introduce(item)
             else:
                 state.table.observe(item)
         for ch in state.chunks:
@@ -481,6 +496,8 @@ class Engine:
             self._speak(state, top, said, ch, last, None)
         elif prev is not None and _floating(state, top, prev):
             _inherit(top, prev, "floating", 0.75)
+        elif (lead := colon_lead(ch, open_tok, para, blocked)) is not None:
+            self._speak(state, top, lead, ch, last, None)
         elif top.para == 0 and (hl := headline_frame(ch, open_tok, para)) is not None:
             self._speak(state, top, hl, ch, last, None)
         else:
