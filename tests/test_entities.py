@@ -247,6 +247,7 @@ def test_it_is_never_a_plural_group() -> None:
         ("House Speaker Tomas Vale", "Tomas Vale"),
         ("Filmmaker Annick Beaulieu-Tran", "Annick Beaulieu-Tran"),  # an occupation
         ("Economist Tovah Lindqvist", "Tovah Lindqvist"),
+        ("Meteorologist Gerald Cheng", "Gerald Cheng"),  # any "-ologist"
         ("Attorney General Tovah Lindqvist", "Attorney General Tovah Lindqvist"),  # a title
         ("Farmer Brothers", "Farmer Brothers"),  # too short for a name after it
         ("Teacher Union Hall", "Teacher Union Hall"),  # an organisation word

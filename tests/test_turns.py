@@ -36,7 +36,16 @@ def test_one_label_is_no_transcript() -> None:
 
 @pytest.mark.parametrize(
     "label",
-    ["Update", "NOTE", "EDITOR'S NOTE", "Q", "A", "ROUND 2", "THE FORMER SECRETARY OF STATE"],
+    [
+        "Update",
+        "NOTE",
+        "EDITOR'S NOTE",
+        "Q",
+        "A",
+        "ROUND 2",
+        "THE FORMER SECRETARY OF STATE",
+        "Q&A",
+    ],
 )
 def test_labels_that_name_no_speaker(label: str) -> None:
     text = f"{label}: one.\n\nMARR: two.\n\nWELK: three."

@@ -124,11 +124,17 @@ def after_titles(words: list[str]) -> list[str]:
     return _after_role(words)
 
 
+def _role_word(word: str) -> bool:
+    """An occupation written before a name (``data/role_nouns.txt``, or a word ending in
+    "-ologist" or "-ician": "Meteorologist Gerald Cheng", "Pediatrician Ana Ruiz")."""
+    return word in word_set("role_nouns.txt") or word.endswith(("ologist", "ician"))
+
+
 def _after_role(words: list[str]) -> list[str]:
     """A name without the occupation it opens with ("Filmmaker Annick Beaulieu-Tran"), when
     two or three capitalised words follow, none of them an organisation or time word."""
     rest = words[1:]
-    if not words or words[0].lower() not in word_set("role_nouns.txt") or not 2 <= len(rest) <= 3:
+    if not words or not _role_word(words[0].lower()) or not 2 <= len(rest) <= 3:
         return words
     others = word_set("org_words.txt") | word_set("time_words.txt")
     if all(w[:1].isupper() and w.lower().strip(".,") not in others for w in rest):

@@ -247,6 +247,7 @@ class Engine:
         state = _State(text, lay, chunks)
         self._observe_entities(state)
         tops = self._attribute_top(state, quotes)
+        _headline_repeats(tops)
         nested = self._attribute_nested(state, quotes, tops)
         records = [t.record for t in tops if not t.merged] + nested
         speakers = _last_speakers(tops)
@@ -780,6 +781,31 @@ def _blocked(
         return in_ranges(ranges, pos)
 
     return blocked
+
+
+def _headline_repeats(tops: list[_Top]) -> None:
+    """A headline's quotation that the body quotes again ("‘We were lucky’: Couple survives
+    …" … “We were lucky. Thirty seconds later, …,” Linda Tessier recalled) is that speaker's."""
+    for top in tops:
+        if top.para != 0 or top.record.speaker is not None:
+            continue
+        words = _plain(top.record.text)
+        if words.count(" ") < 3:  # one word is no quotation to find again
+            continue
+        source = next(
+            (t for t in tops if t.para > 0 and t.record.speaker and words in _plain(t.record.text)),
+            None,
+        )
+        if source is not None:
+            rec, src = top.record, source.record
+            rec.speaker, rec.speaker_id, top.entity = src.speaker, src.speaker_id, source.entity
+            rec.evidence = [e for e in rec.evidence if e != "no-cue"] + ["headline-repeat"]
+            rec.confidence = round(src.confidence * 0.8, 3)
+
+
+def _plain(text: str) -> str:
+    """Lower-case words of a text, one space apart, for comparing quotations."""
+    return " " + " ".join(re.findall(r"[\w’']+", text.lower())) + " "
 
 
 def _inherit(top: _Top, prev: _Top, rule: str, factor: float) -> None:
