@@ -332,3 +332,11 @@ def test_he_after_a_report_is_the_reporter_not_the_one_reported_on() -> None:
     )
     res = table.resolve(Mention(90, 92, "He", "pronoun", sent=1, subject=True))
     assert res.name == "Jon Marsh"
+
+
+@pytest.mark.parametrize("text", ["the province", "the city", "the state"])
+def test_a_government_by_its_place_is_no_person(text: str) -> None:
+    """ "According to the province, …" after a quote by Karin Kirk: not Karin Kirk."""
+    table = _table(_name(0, "Karin Kirk", 0, subject=True))
+    mention = Mention(40, 40 + len(text), text, "description", sent=1, head=text.split()[-1])
+    assert table.resolve(mention, table.entities[0]).name == text

@@ -423,6 +423,24 @@ def colon_lead(
     return None
 
 
+def source_after(ch: Chunk, para: tuple[int, int]) -> Frame | None:
+    """A quotation standing alone whose source the next paragraph's first sentence names: "That
+    warning came from Marisa Delgado, a librarian …", "Those were the words of Marisa Delgado"
+    (a lede's device). ``para`` is that next paragraph; ``ch`` the chunk holding it."""
+    first = next((t for t in ch.doc if ch.start(t) >= para[0] and not t.is_space), None)
+    if first is None or ch.start(first) >= para[1]:
+        return None
+    for tok in first.sent:
+        if tok.dep_ != "pobj" or not (is_name_token(tok) or tok.tag_ == "PRP"):
+            continue
+        prep = tok.head
+        if prep.lower_ == "from" and prep.head.lower_ in ("came", "come", "comes"):
+            return Frame("cue:source-after", None, tok)
+        if prep.lower_ == "of" and prep.head.lower_ in ("words", "word"):
+            return Frame("cue:source-after", None, tok)
+    return None
+
+
 def said_before(
     ch: Chunk, open_tok: Token | None, para: tuple[int, int], blocked: Blocked
 ) -> Frame | None:

@@ -10,7 +10,10 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
+import numpy
+from spacy.attrs import DEP, TAG
 from spacy.tokens import Doc, Token
 
 from saidwhat.cues import lexicon
@@ -486,13 +489,23 @@ def iter_description_links(ch: Chunk, names: list[Mention]) -> Iterator[tuple[st
             yield first_word, mention
 
 
+@cache
+def _not_people() -> frozenset[str]:
+    """Nouns that name no person: organisation words and messages."""
+    return word_set("org_words.txt") | word_set("message_nouns.txt")
+
+
 def iter_new_speakers(ch: Chunk) -> Iterator[Mention]:
     """Indefinite descriptions that speak outside quotes ("A young harvester who asked not to be
     named said …"): someone new, whom a later "he said" may mean."""
     lex = lexicon()
-    not_people = word_set("org_words.txt") | word_set("message_nouns.txt")
-    for tok in ch.doc:
-        if tok.dep_ != "nsubj" or tok.tag_ != "NN" or tok.lower_ in not_people:
+    doc = ch.doc
+    strings = doc.vocab.strings
+    cols = doc.to_array([DEP, TAG])  # arrays, not a Token per word of the article
+    hits = numpy.flatnonzero((cols[:, 0] == strings["nsubj"]) & (cols[:, 1] == strings["NN"]))
+    for i in hits.tolist():
+        tok = doc[i]
+        if tok.lower_ in _not_people():
             continue
         cue = lex.word(tok.head.lower_)
         if cue is None or not cue.is_speech or ch.in_quote(tok):

@@ -33,6 +33,7 @@ from saidwhat.attribution import (
     headline_frame,
     opens_sentence,
     said_before,
+    source_after,
 )
 from saidwhat.cues import lexicon
 from saidwhat.entities import EntityTable, Mention, Resolution
@@ -41,6 +42,7 @@ from saidwhat.lexicons import data_lines
 from saidwhat.medium import addressee_of_cue, interview_context, medium_of_cue
 from saidwhat.mentions import (
     Chunk,
+    dateline_length,
     in_ranges,
     iter_coordinations,
     iter_description_links,
@@ -133,6 +135,9 @@ class Engine:
         self.ner_scope = ner_scope
         self.tagger = _tagger(learned)
         self.clusters = _clusters(self.tagger, self.nlp)
+        self.late_speakers = True
+        """Whether to run the speaker rules that come after the tagger (:func:`_sources_after`);
+        training leaves them out, as they are no tagger features."""
         names = self.nlp.pipe_names
         own = [n for n in names if self.nlp.get_pipe_meta(n).factory == "saidwhat"]
         # Only the parse and tags are needed in the main pass; NER runs later where it is needed.
@@ -257,6 +262,8 @@ class Engine:
             names = [(n.start, n.end) for n in article.not_quotes if n.reason in _NAMED]
             records = self._learned(state, records, speakers, names)
             _resolve_it_again(state, records)
+        if self.late_speakers:
+            _sources_after(state, records)
         if self.scope == "statements":  # "Asked whether …, she said": the question is not hers
             records = [r for r in records if not indirect.question_put(text, r)]
         if turns := find_turns(text, lay.paragraphs):
@@ -833,6 +840,44 @@ def _merge_into(prev: _Top, top: _Top, text: str) -> None:
     rec.spans = rec.spans + top.record.spans
     rec.text = " ".join(text[a:b] for a, b in rec.spans)
     top.record, top.entity, top.frame, top.merged = rec, prev.entity, prev.frame, True
+
+
+def _sources_after(state: _State, records: list[Quote]) -> None:
+    """Quotations standing alone in their paragraph, with no cue, whose source the next
+    paragraph names ("That warning came from Marisa Delgado, …"). Found after the tagger, since
+    the weights were trained without it (the rules' speakers are tagger features)."""
+    paras = state.lay.paragraphs
+    for rec in records:
+        if rec.speaker is not None or "no-cue" not in rec.evidence or rec.parent is not None:
+            continue
+        k = _para_index(state.lay, rec.start)
+        if k < 0 or k + 1 >= len(paras) or not _whole_paragraph(state, rec, paras[k]):
+            continue
+        nxt = paras[k + 1]
+        ch = next((c for c in state.chunks if c.base <= nxt[0] < c.base + len(c.text)), None)
+        frame = source_after(ch, nxt) if ch is not None else None
+        if ch is None or frame is None or frame.speaker is None:
+            continue
+        mention = speaker_mention(ch, frame.speaker)
+        res = state.table.resolve(mention)
+        rec.speaker, rec.speaker_id = res.name, res.entity.id if res.entity else None
+        rec.speaker_spans = [(mention.start, mention.end)]
+        rec.evidence = [e for e in rec.evidence if e != "no-cue"] + [frame.rule, res.evidence]
+        rec.confidence = round(res.confidence * 0.8, 3)
+
+
+def _whole_paragraph(state: _State, rec: Quote, para: tuple[int, int]) -> bool:
+    """Whether a quotation is all of its paragraph, but for quote marks, punctuation and a
+    dateline ("GUELPH, Ont. — “…”")."""
+    a, b = para
+    a += dateline_length(state.text, a)
+    return rec.end <= b and not (
+        state.text[a : rec.start].strip(_MARKS) or state.text[rec.end : b].strip(_MARKS)
+    )
+
+
+_MARKS = " \t\n.,;:—–-\"“”'‘’"
+"""What may stand around a quotation that is all of its paragraph."""
 
 
 def _floating(state: _State, top: _Top, prev: _Top) -> bool:

@@ -28,6 +28,7 @@ class CapturingEngine(Engine):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("learned", False)
         super().__init__(*args, **kwargs)
+        self.late_speakers = False  # the features are the rules' quotes as the tagger sees them
         self._last: list[Chunk] = []
         self.captured: dict[str, list[Chunk]] = {}
 
