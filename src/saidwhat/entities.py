@@ -445,7 +445,7 @@ class EntityTable:
         pair = self._recent_pair(m, head)
         if pair is not None:  # "the two", "the senators" after "Grassley and Leahy"
             return self._learn(pair, None, "speaker:description-group", 0.7, m)
-        if m.plural or head in word_set("groups.txt"):
+        if m.plural or head in word_set("groups.txt") or head in word_set("company_nouns.txt"):
             return self._resolve_group_noun(m, head)
         if m.possessive and m.in_quote and quote_speaker is not None and _first_person_owner(m):
             owner = quote_speaker.name
@@ -453,7 +453,7 @@ class EntityTable:
             return Resolution(None, name, "speaker:my-relation", 0.6)
         relational = head in word_set("relational_nouns.txt") and not _bare_relation(m)
         if m.possessive or relational:
-            return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+            return Resolution(None, _described(m), "speaker:description-unlinked", 0.3)
         if head in word_set("org_words.txt"):  # "the port authority" is nobody's description
             org = self._org_for(m, head)
             if org is not None:
@@ -476,7 +476,7 @@ class EntityTable:
         info = self._salient(m, fits, gender)
         if info is not None:
             return self._learn(info, None, "speaker:description-salience", 0.6, m)
-        return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+        return Resolution(None, _described(m), "speaker:description-unlinked", 0.3)
 
     def introduce(self, m: Mention) -> Entity:
         """Someone new, described by an indefinite description that speaks ("A young harvester
@@ -508,7 +508,7 @@ class EntityTable:
         known ("a spokeswoman", named by its words)."""
         info = self._by_span.get((m.start, m.end))
         if info is None:
-            return Resolution(None, _description_name(m.text), "speaker:description-unlinked", 0.3)
+            return Resolution(None, _described(m), "speaker:description-unlinked", 0.3)
         return Resolution(info.entity, info.entity.name, "speaker:description-new", 0.4)
 
     def _previous_subject(self, m: Mention, pred: object) -> _Info | None:
@@ -633,7 +633,7 @@ class EntityTable:
             if org is not None:
                 self._note(org, m)
                 return Resolution(org.entity, org.entity.name, "speaker:group-previous", 0.7)
-        name = _named_for(m.text, head) or _description_name(m.text)
+        name = _named_for(m.text, head) or _described(m)
         for info in self._infos:
             if info.entity.name.lower() == name.lower():
                 self._note(info, m)
@@ -843,6 +843,13 @@ def _gender_of(text: str, given: bool = True) -> str | None:
         return None
     table = first_name_genders()
     return next((table[w] for w in (words[:-1] or words) if w in table), None)
+
+
+def _described(m: Mention) -> str:
+    """An unnamed speaker by the description's words and whom it serves: "spokesperson for the
+    Canadian Transportation Agency", not just "spokesperson"."""
+    name = _description_name(m.text)
+    return f"{name} {m.detail}" if m.detail else name
 
 
 def _description_name(text: str) -> str:
