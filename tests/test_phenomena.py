@@ -237,6 +237,15 @@ def test_fixture_round_trip(results: dict[str, Result], name: str) -> None:
         assert q.text == " ".join(article.text[a:b] for a, b in q.spans)
 
 
+@pytest.mark.parametrize("name", fixture_names())
+def test_every_speaker_id_is_a_listed_entity(results: dict[str, Result], name: str) -> None:
+    """A quote's ``speaker_id`` names an entity of the article (one with mentions), so stores and
+    the Spark job can join them."""
+    article = results[name].article
+    listed = {e.id for e in article.entities}
+    assert {q.speaker_id for q in article.quotes if q.speaker_id} <= listed
+
+
 def test_xfail_list_names_real_cases() -> None:
     """Every XFAIL entry names an existing case (a renamed fixture must not leave stale entries)."""
     ids = {p.id for p in CASES}

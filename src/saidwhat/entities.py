@@ -634,6 +634,11 @@ class EntityTable:
                 self._note(org, m)
                 return Resolution(org.entity, org.entity.name, "speaker:group-previous", 0.7)
         name = _named_for(m.text, head) or _described(m)
+        known = self._by_span.get((m.start, m.end))  # "A spokesperson …" introduced as someone
+        if known is not None:
+            if name.startswith(known.entity.name) and name != known.entity.name:
+                known.entity.name = name  # the fuller description ("… for the agency")
+            return Resolution(known.entity, known.entity.name, "speaker:group", 0.75)
         for info in self._infos:
             if info.entity.name.lower() == name.lower():
                 self._note(info, m)
