@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from spacy.tokens import Token
 
@@ -184,22 +185,18 @@ def _impersonal(subj: Token) -> bool:
         return True
     if subj.tag_ not in ("NN", "NNS") or subj.ent_type_:
         return False
-    word = subj.lower_
-    return not any(word in known for known in _speaking_nouns()) and (
-        word.rstrip("s") not in title_nouns().values()
-    )
+    nouns, titles = _speaking_nouns()
+    return subj.lower_ not in nouns and subj.lower_.rstrip("s") not in titles
 
 
-def _speaking_nouns() -> tuple[frozenset[str], ...]:
-    """Common nouns that may name a speaker (people, groups, organisations, messages)."""
-    return (
-        frozenset(title_nouns().values()),
-        frozenset(gendered_nouns()),
-        word_set("groups.txt"),
-        word_set("relational_nouns.txt"),
-        word_set("org_words.txt"),
-        word_set("message_nouns.txt"),
-    )
+@cache
+def _speaking_nouns() -> tuple[frozenset[str], frozenset[str]]:
+    """Common nouns that may name a speaker (people, groups, organisations, messages), and the
+    title nouns among them (read once)."""
+    titles = frozenset(title_nouns().values())
+    nouns = titles | frozenset(gendered_nouns()) | word_set("groups.txt")
+    nouns |= word_set("relational_nouns.txt") | word_set("org_words.txt")
+    return nouns | word_set("message_nouns.txt"), titles
 
 
 def subject_of(hit: CueHit, blocked: Blocked) -> Token | None:

@@ -485,7 +485,7 @@ class EntityTable:
         info = self._by_span.get((m.start, m.end))
         if info is None:
             head = m.head.lower()
-            info = self._new(_description_name(m.text), "PERSON", gender=gendered_nouns().get(head))
+            info = self._new(_described(m), "PERSON", gender=gendered_nouns().get(head))
             self._note(info, m)
         return info.entity
 
@@ -537,8 +537,7 @@ class EntityTable:
             m.start,
             lambda i: _org_like(i) and not i.headline_name and any(head in w for w in i.words),
         )
-        bare = m.text.lower().split() == ["the", head]
-        if named is None and bare and head in word_set("company_nouns.txt"):
+        if named is None and _bare(m, head) and head in word_set("company_nouns.txt"):
             return self._most_named_org(m.start)  # "The bank said" after "Wells Fargo"
         kind = org_kinds().get(head)
         if named is not None or kind is None or m.plural:
@@ -628,7 +627,7 @@ class EntityTable:
         org = self._org_for(m, head)
         if org is not None:
             return Resolution(org.entity, org.entity.name, "speaker:group-org", 0.8)
-        if m.text.lower().split() == ["the", head]:  # "The Producers Association disagreed.
+        if _bare(m, head):  # "The Producers Association disagreed.
             org = self._previous_subject(m, _named_org)  # … the group said"
             if org is not None:
                 self._note(org, m)
@@ -636,8 +635,6 @@ class EntityTable:
         name = _named_for(m.text, head) or _described(m)
         known = self._by_span.get((m.start, m.end))  # "A spokesperson …" introduced as someone
         if known is not None:
-            if name.startswith(known.entity.name) and name != known.entity.name:
-                known.entity.name = name  # the fuller description ("… for the agency")
             return Resolution(known.entity, known.entity.name, "speaker:group", 0.75)
         for info in self._infos:
             if info.entity.name.lower() == name.lower():
@@ -848,6 +845,11 @@ def _gender_of(text: str, given: bool = True) -> str | None:
         return None
     table = first_name_genders()
     return next((table[w] for w in (words[:-1] or words) if w in table), None)
+
+
+def _bare(m: Mention, head: str) -> bool:
+    """Whether a description is only "the" and its noun ("the group", "the bank")."""
+    return m.text.lower().split() == ["the", head]
 
 
 def _described(m: Mention) -> str:
